@@ -1,0 +1,213 @@
+package demo
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/yuqing/yuqing/alert/notify/webhook"
+)
+
+const (
+	// signatureTolerance bounds the clock difference between sender and
+	// sink; older deliveries are treated as replays.
+	signatureTolerance = 5 * time.Minute
+	// maxBodyBytes is far above any alert (an item's content is capped by
+	// ingest) and keeps a runaway sender from filling memory.
+	maxBodyBytes = 1 << 20
+	// alertBuffer is generous: the demo produces a few dozen alerts.
+	alertBuffer = 1024
+)
+
+// Received is one alert as the sink got it.
+type Received struct {
+	Department     string
+	DepartmentName string
+	Title          string
+	URL            string
+	Topics         []TopicTerms
+	Regions        []string
+	CaseID         int64
+	// Delivery is the X-Yuqing-Delivery header (the outbox delivery id).
+	Delivery string
+}
+
+// TopicTerms is a matched topic with the words that matched.
+type TopicTerms struct {
+	ID    string
+	Name  string
+	Terms []string
+}
+
+// Sink is the demo's webhook receiver for alert/notify/webhook. It verifies
+// each delivery's signature with webhook.Verify, records the alert and hands
+// it to Alerts. A delivery id seen before is acknowledged again but not
+// recorded twice, because the sender retries when an answer is lost.
+type Sink struct {
+	secret    []byte
+	tolerance time.Duration
+	now       func() time.Time
+	alerts    chan Received
+
+	mu         sync.Mutex
+	seen       map[string]bool
+	count      int
+	rejected   int
+	dropped    int
+	duplicates int
+}
+
+// NewSink returns a sink that accepts deliveries signed with secret. An
+// empty secret accepts unsigned deliveries (a webhook configured without a
+// secret sends none).
+func NewSink(secret []byte) *Sink {
+	return newSink(secret, alertBuffer, time.Now)
+}
+
+func newSink(secret []byte, buffer int, now func() time.Time) *Sink {
+	return &Sink{
+		secret:    append([]byte(nil), secret...),
+		tolerance: signatureTolerance,
+		now:       now,
+		alerts:    make(chan Received, buffer),
+		seen:      map[string]bool{},
+	}
+}
+
+// ServeHTTP verifies the signature, decodes the alert, records it and
+// answers 200. A bad signature gets 401, a bad body 400 (or 413 when too
+// large); both count as rejected.
+func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		status := http.StatusBadRequest
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.reject(w, status, fmt.Errorf("demo: read body: %w", err))
+		return
+	}
+	if err := s.verify(r.Header, body); err != nil {
+		s.reject(w, http.StatusUnauthorized, err)
+		return
+	}
+	rec, err := decodeAlert(body)
+	if err != nil {
+		s.reject(w, http.StatusBadRequest, err)
+		return
+	}
+	rec.Delivery = r.Header.Get(webhook.HeaderDelivery)
+	s.record(rec)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+func (s *Sink) reject(w http.ResponseWriter, status int, err error) {
+	s.mu.Lock()
+	s.rejected++
+	s.mu.Unlock()
+	http.Error(w, err.Error(), status)
+}
+
+// record counts the alert and offers it to the channel without ever
+// blocking the handler: when nobody reads, alerts beyond the buffer are
+// counted as dropped (see Dropped) instead of stalling the sender.
+func (s *Sink) record(rec Received) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rec.Delivery != "" {
+		if s.seen[rec.Delivery] {
+			s.duplicates++
+			return
+		}
+		s.seen[rec.Delivery] = true
+	}
+	s.count++
+	select {
+	case s.alerts <- rec:
+	default:
+		s.dropped++
+	}
+}
+
+// Alerts delivers each accepted alert once. It is never closed. Its buffer
+// holds 1024 alerts; beyond that, alerts nobody has read are dropped from
+// the channel (they are still counted by Count) and counted by Dropped.
+func (s *Sink) Alerts() <-chan Received { return s.alerts }
+
+// Count is the number of distinct alerts accepted.
+func (s *Sink) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
+// Rejected is the number of deliveries refused for a bad signature or body.
+func (s *Sink) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// Dropped is the number of accepted alerts that did not fit in the Alerts
+// buffer because nobody was reading it.
+func (s *Sink) Dropped() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
+// Duplicates is the number of redelivered alerts (a delivery id seen
+// before) that were acknowledged but not recorded again.
+func (s *Sink) Duplicates() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.duplicates
+}
+
+// verify checks the signature with the sender's own rules. Without a
+// secret there is nothing to check: the sender does not sign either.
+func (s *Sink) verify(h http.Header, body []byte) error {
+	if len(s.secret) == 0 {
+		return nil
+	}
+	if err := webhook.Verify(s.secret, h, body, s.now(), s.tolerance); err != nil {
+		return fmt.Errorf("demo: verify delivery: %w", err)
+	}
+	return nil
+}
+
+// decodeAlert reads a webhook body. Unknown fields are allowed so that the
+// sender may add some without breaking receivers.
+func decodeAlert(body []byte) (Received, error) {
+	var p webhook.Payload
+	if err := json.Unmarshal(body, &p); err != nil {
+		return Received{}, fmt.Errorf("demo: decode alert: %w", err)
+	}
+	if p.Version != webhook.PayloadVersion || p.Kind != webhook.PayloadKind {
+		return Received{}, fmt.Errorf("demo: decode alert: want version %q kind %q, got %q %q",
+			webhook.PayloadVersion, webhook.PayloadKind, p.Version, p.Kind)
+	}
+	a := p.Alert
+	rec := Received{
+		Department:     a.Department,
+		DepartmentName: a.DepartmentName,
+		Title:          a.Item.Title,
+		URL:            a.Item.URL,
+		Regions:        a.Analysis.Regions,
+		CaseID:         a.CaseID,
+	}
+	for _, t := range a.Analysis.Topics {
+		rec.Topics = append(rec.Topics, TopicTerms{ID: t.ID, Name: t.Name, Terms: t.Terms})
+	}
+	return rec, nil
+}
