@@ -112,7 +112,8 @@ func (s *Stage) Handle(ctx context.Context, t model.TaggedItem) error {
 			return model.Permanent(fmt.Errorf("alert: handle item %s: department %q is not configured", t.Item.ID, d.Department))
 		}
 		openings = append(openings, model.CaseOpening{Department: d.Department,
-			DepartmentName: dep.Name, Receivers: slices.Clone(dep.Receivers), Lead: d.Lead})
+			DepartmentName: dep.Name, Receivers: slices.Clone(dep.Receivers), Lead: d.Lead,
+			Topics: slices.Clone(d.Topics)})
 	}
 	created, err := s.cases.OpenCases(ctx, t, openings, s.now())
 	if err != nil {

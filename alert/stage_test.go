@@ -104,9 +104,9 @@ func TestStageOpensCasesAndKicks(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []model.CaseOpening{
-		{Department: "emergency", DepartmentName: "市应急管理局", Receivers: []string{"log", "hook"}, Lead: true},
-		{Department: "finance_office", DepartmentName: "市地方金融工作局", Receivers: []string{"hook"}, Lead: true},
-		{Department: "police", DepartmentName: "市公安局", Receivers: []string{"log"}, Lead: false},
+		{Department: "emergency", DepartmentName: "市应急管理局", Receivers: []string{"log", "hook"}, Lead: true, Topics: []string{"financial_risk"}},
+		{Department: "finance_office", DepartmentName: "市地方金融工作局", Receivers: []string{"hook"}, Lead: true, Topics: []string{"financial_risk"}},
+		{Department: "police", DepartmentName: "市公安局", Receivers: []string{"log"}, Lead: false, Topics: []string{"financial_risk"}},
 	}
 	if len(f.store.calls) != 1 || fmt.Sprint(f.store.calls[0]) != fmt.Sprint(want) {
 		t.Fatalf("OpenCases calls = %+v, want one with %+v", f.store.calls, want)

@@ -26,7 +26,7 @@ var shared struct {
 	err      error
 }
 
-func sharedAnalyzer(t *testing.T) *analyze.Analyzer {
+func sharedAnalyzer(t testing.TB) *analyze.Analyzer {
 	t.Helper()
 	shared.once.Do(func() {
 		cfg, err := config.Default()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yuqing/yuqing/bus"
 	"github.com/yuqing/yuqing/bus/bustest"
@@ -319,5 +320,20 @@ func TestCloseStopsRunningConsumers(t *testing.T) {
 	}
 	if _, err := e.bus.ConsumeItems(context.Background(), 1, newRecorder(nil).handle); !errors.Is(err, bus.ErrClosed) {
 		t.Fatalf("ConsumeItems after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestTwoBusesShareOneRegistry(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	for i := range 2 {
+		b, err := bus.Open(context.Background(), bus.Options{DataDir: t.TempDir(), Registerer: reg})
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		t.Cleanup(func() { b.Close() })
+		publishItems(t, b, item("src", "1"))
+	}
+	if got := counter(t, reg, "yuqing_bus_published_total", map[string]string{"stream": "items"}); got != 2 {
+		t.Fatalf("published counter = %v, want 2 (both buses counted)", got)
 	}
 }

@@ -51,4 +51,7 @@ type CaseOpening struct {
 	Receivers      []string `json:"receivers"`
 	// Lead is true for the responsible department, false for co-responders.
 	Lead bool `json:"lead"`
+	// Topics are the topics that brought the case to this department; empty
+	// means all topics of the item.
+	Topics []string `json:"topics,omitempty"`
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -97,7 +98,7 @@ func openCase(ctx context.Context, tx *sql.Tx, t model.TaggedItem, op model.Case
 		Department: op.Department,
 		State:      model.CaseOpen,
 		Lead:       op.Lead,
-		Topics:     nonNil(t.Analysis.TopicIDs()),
+		Topics:     caseTopics(t, op),
 		Severity:   t.Analysis.Severity,
 		OpenedAt:   now,
 	}
@@ -192,4 +193,13 @@ func scanCase(sc scanner) (model.Case, error) {
 		return model.Case{}, fmt.Errorf("decode topics of case %d: %w", c.ID, err)
 	}
 	return c, nil
+}
+
+// caseTopics are the topics that brought the case to its department, or all
+// the item's topics when the router did not say.
+func caseTopics(t model.TaggedItem, op model.CaseOpening) []string {
+	if len(op.Topics) > 0 {
+		return slices.Clone(op.Topics)
+	}
+	return nonNil(t.Analysis.TopicIDs())
 }

@@ -19,7 +19,7 @@ var (
 	openDistrict = model.CaseOpening{Department: "xaq", DepartmentName: "咸安区人民政府",
 		Receivers: []string{"dingtalk-xaq"}}
 	openPolice = model.CaseOpening{Department: "gaj", DepartmentName: "市公安局",
-		Receivers: []string{"webhook-gaj", "email-gaj"}}
+		Receivers: []string{"webhook-gaj", "email-gaj"}, Topics: []string{"hotline"}}
 )
 
 func testOpenCases(t *testing.T, b backend) {
@@ -58,6 +58,9 @@ func testOpenCases(t *testing.T, b backend) {
 	more, err := s.OpenCases(ctx, item, []model.CaseOpening{openEnv, openPolice, openPolice}, now.Add(2*time.Minute))
 	if err != nil || len(more) != 1 || more[0].Department != "gaj" {
 		t.Fatalf("third OpenCases = %+v, %v; want one case for gaj", more, err)
+	}
+	if !reflect.DeepEqual(more[0].Topics, []string{"hotline"}) {
+		t.Errorf("case opened for the topics %v, want only the routed topic [hotline]", more[0].Topics)
 	}
 	all, err := s.Deliveries(ctx, store.DeliveryFilter{})
 	if err != nil {
