@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yuqing/yuqing/internal/prom"
+
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
 )
@@ -105,7 +107,10 @@ func NewDispatcher(o DispatchOptions) (*Dispatcher, error) {
 	if d.now == nil {
 		d.now = time.Now
 	}
-	if err := register(o.Registerer, d.deliveries, d.duration); err != nil {
+	if d.deliveries, err = prom.Register(o.Registerer, d.deliveries); err != nil {
+		return nil, fmt.Errorf("alert: new dispatcher: %w", err)
+	}
+	if d.duration, err = prom.Register(o.Registerer, d.duration); err != nil {
 		return nil, fmt.Errorf("alert: new dispatcher: %w", err)
 	}
 	return d, nil

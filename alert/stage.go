@@ -10,6 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yuqing/yuqing/internal/prom"
+
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
 )
@@ -84,7 +86,14 @@ func NewStage(o StageOptions) (*Stage, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if err := register(o.Registerer, s.itemsRouted, s.itemsUnrouted, s.casesOpened); err != nil {
+	var err error
+	if s.itemsRouted, err = prom.Register(o.Registerer, s.itemsRouted); err != nil {
+		return nil, fmt.Errorf("alert: new stage: %w", err)
+	}
+	if s.itemsUnrouted, err = prom.Register(o.Registerer, s.itemsUnrouted); err != nil {
+		return nil, fmt.Errorf("alert: new stage: %w", err)
+	}
+	if s.casesOpened, err = prom.Register(o.Registerer, s.casesOpened); err != nil {
 		return nil, fmt.Errorf("alert: new stage: %w", err)
 	}
 	return s, nil
@@ -137,18 +146,4 @@ func orDiscard(l *slog.Logger) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return l
-}
-
-// register registers the collectors with r; a nil r leaves them
-// unregistered, which keeps tests and embedded uses free of global state.
-func register(r prometheus.Registerer, cs ...prometheus.Collector) error {
-	if r == nil {
-		return nil
-	}
-	for _, c := range cs {
-		if err := r.Register(c); err != nil {
-			return fmt.Errorf("register metrics: %w", err)
-		}
-	}
-	return nil
 }

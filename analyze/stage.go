@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yuqing/yuqing/internal/prom"
+
 	"github.com/yuqing/yuqing/model"
 )
 
@@ -106,32 +108,16 @@ func newStageMetrics(reg prometheus.Registerer, topicIDs []string) (stageMetrics
 		return m, nil
 	}
 	var err error
-	m.items, err = register(reg, m.items)
+	m.items, err = prom.Register(reg, m.items)
 	if err != nil {
 		return m, err
 	}
-	m.topics, err = register(reg, m.topics)
+	m.topics, err = prom.Register(reg, m.topics)
 	if err != nil {
 		return m, err
 	}
-	m.duration, err = register(reg, m.duration)
+	m.duration, err = prom.Register(reg, m.duration)
 	return m, err
-}
-
-// register registers c, or returns the collector already registered under
-// the same name, so that two stages in one process share their metrics.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	err := reg.Register(c)
-	if err == nil {
-		return c, nil
-	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing, nil
-		}
-	}
-	return c, fmt.Errorf("analyze: register metrics: %w", err)
 }
 
 // Handle analyzes one item, stores it and publishes it. It publishes even

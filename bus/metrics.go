@@ -1,9 +1,10 @@
 package bus
 
 import (
-	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/yuqing/yuqing/internal/prom"
 )
 
 // Values of the result label of yuqing_bus_messages_total.
@@ -45,38 +46,21 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	var err error
-	m.published, err = register(reg, m.published)
+	m.published, err = prom.Register(reg, m.published)
 	if err != nil {
 		return nil, err
 	}
-	m.publishErrors, err = register(reg, m.publishErrors)
+	m.publishErrors, err = prom.Register(reg, m.publishErrors)
 	if err != nil {
 		return nil, err
 	}
-	m.messages, err = register(reg, m.messages)
+	m.messages, err = prom.Register(reg, m.messages)
 	if err != nil {
 		return nil, err
 	}
-	m.handleDuration, err = register(reg, m.handleDuration)
+	m.handleDuration, err = prom.Register(reg, m.handleDuration)
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// register reuses an identical collector that is already registered, so that
-// reopening the bus in one process (tests, restarts) does not fail.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	err := reg.Register(c)
-	if err == nil {
-		return c, nil
-	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing, nil
-		}
-	}
-	var zero C
-	return zero, err
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/yuqing/yuqing/internal/prom"
 )
 
 // Poll results as counted in yuqing_ingest_fetches_total.
@@ -40,13 +42,18 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Failed polls of a source since its last success (0 = healthy).",
 		}, []string{"source"}),
 	}
-	if reg == nil {
-		return m, nil
+	var err error
+	if m.fetches, err = prom.Register(reg, m.fetches); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	for _, c := range []prometheus.Collector{m.fetches, m.itemsPublished, m.fetchDuration, m.consecutiveFailures} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("ingest: register metrics: %w", err)
-		}
+	if m.itemsPublished, err = prom.Register(reg, m.itemsPublished); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if m.fetchDuration, err = prom.Register(reg, m.fetchDuration); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if m.consecutiveFailures, err = prom.Register(reg, m.consecutiveFailures); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	return m, nil
 }
