@@ -209,7 +209,11 @@ func TestNewStageChecksOptions(t *testing.T) {
 		{"no router", func(o *alert.StageOptions) { o.Router = nil }, "no router"},
 		{"no store", func(o *alert.StageOptions) { o.Cases = nil }, "no case store"},
 		{"department missing", func(o *alert.StageOptions) { o.Departments = partial }, `department "police" is routed to but not configured`},
-		{"metrics registered twice", func(o *alert.StageOptions) {}, "register metrics"},
+		{"metric name taken by another collector", func(o *alert.StageOptions) {
+			clash := prometheus.NewRegistry()
+			clash.MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{Name: "yuqing_alert_items_routed_total", Help: "clash"}))
+			o.Registerer = clash
+		}, "register metrics"},
 	}
 	for _, tt := range tests {
 		o := full

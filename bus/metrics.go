@@ -1,7 +1,6 @@
 package bus
 
 import (
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yuqing/yuqing/internal/prom"
