@@ -54,6 +54,7 @@ type App struct {
 	dispatcher *alert.Dispatcher
 	web        *web.Server
 
+	loops []loop
 	stops cleanups
 }
 

@@ -5,77 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-
-	"github.com/yuqing/yuqing/alert"
-	"github.com/yuqing/yuqing/alert/notify"
-	"github.com/yuqing/yuqing/analyze"
-	"github.com/yuqing/yuqing/config"
-	"github.com/yuqing/yuqing/ingest"
-	"github.com/yuqing/yuqing/model"
-	"github.com/yuqing/yuqing/web"
 )
 
-// buildStages compiles the routing tree and receivers and creates the
-// stages; nothing runs until Start.
+// buildStages creates the stages from the configuration; nothing runs
+// until Start. Each stage is wired in its own file.
 func (a *App) buildStages(o Options) error {
-	router, err := alert.CompileRoutes(a.cfg.Route, a.cfg.Departments, a.cfg.Taxonomy.Topics, a.cfg.Receivers)
-	if err != nil {
+	a.buildWeb()
+	if err := a.buildAlerting(o); err != nil {
 		return err
 	}
-	notifiers, err := notify.Build(a.cfg.Receivers, notify.Options{
-		Logger: a.logger, HTTPClient: o.HTTPClient, Now: a.now, UserAgent: "yuqing/" + Version(),
-	})
-	if err != nil {
+	if err := a.buildAnalysis(); err != nil {
 		return err
 	}
-	a.dispatcher, err = alert.NewDispatcher(alert.DispatchOptions{
-		Outbox: a.store, Notifiers: notifiers, Retry: a.cfg.Alert.Retry,
-		Now: a.now, Logger: a.logger, Registerer: a.registry,
-	})
-	if err != nil {
-		return err
-	}
-	depts := make(map[string]config.Department, len(a.cfg.Departments))
-	for _, d := range a.cfg.Departments {
-		depts[d.Code] = d
-	}
-	a.alertSt, err = alert.NewStage(alert.StageOptions{
-		Router: router, Departments: depts, Cases: a.store, Kick: a.dispatcher.Kick,
-		Now: a.now, Logger: a.logger, Registerer: a.registry,
-	})
-	if err != nil {
-		return err
-	}
-	a.analyzeSt, err = analyze.NewStage(analyze.StageOptions{
-		Analyzer: a.analyzer, Store: a.store, Publisher: a.bus,
-		Logger: a.logger, Registerer: a.registry, Clock: a.now,
-	})
-	if err != nil {
-		return err
-	}
-	sources := make([]model.Source, 0, len(a.cfg.Sources))
-	for _, s := range a.cfg.Sources {
-		if !s.Disabled {
-			sources = append(sources, s.Model())
-		}
-	}
-	a.scheduler, err = ingest.NewScheduler(ingest.Options{
-		Config: a.cfg.Ingest, Sources: sources, Publisher: a.bus, State: a.store,
-		Logger: a.logger, Registerer: a.registry, Now: a.now,
-	})
-	if err != nil {
-		return err
-	}
-	if a.cfg.HTTP.Listen != "" {
-		a.web = web.New(web.Options{
-			Listen: a.cfg.HTTP.Listen, Gatherer: a.registry, Logger: a.logger.With("component", "web"),
-			Checks: []web.Check{
-				{Name: "nats", Check: func(context.Context) error { return a.bus.Ready() }},
-				{Name: "store", Check: a.store.Ping},
-			},
-		})
-	}
-	return nil
+	return a.buildIngest()
+}
+
+// loop is a background job of a stage (a ticker, a scheduler) that runs
+// from Start until Stop.
+type loop struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// addLoop registers a background job; wiring code calls it while building,
+// Start runs the jobs after the consumers and before the sources.
+func (a *App) addLoop(name string, run func(ctx context.Context) error) {
+	a.loops = append(a.loops, loop{name, run})
 }
 
 // Start runs the stages: the HTTP endpoint, then consumers from the end of
@@ -98,6 +53,9 @@ func (a *App) Start(ctx context.Context) error {
 		return a.bus.ConsumeItems(ctx, workers(a.cfg.Analyze.Workers), a.analyzeSt.Handle)
 	}); err != nil {
 		return err
+	}
+	for _, l := range a.loops {
+		a.goRun(l.name, l.run)
 	}
 	a.goRun("sources", a.scheduler.Run)
 	a.logger.Info("yuqing started", "sources", len(a.cfg.Sources), "topics", len(a.cfg.Taxonomy.Topics),

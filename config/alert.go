@@ -8,38 +8,6 @@ type Department struct {
 	Pos       Pos      `yaml:"-"`
 }
 
-// Receiver is a named destination for alerts. Exactly one kind is set.
-type Receiver struct {
-	Name    string       `yaml:"name"`
-	Webhook *WebhookSpec `yaml:"webhook"`
-	Log     *LogSpec     `yaml:"log"`
-	Pos     Pos          `yaml:"-"`
-}
-
-// Kind returns the name of the receiver kind that is set.
-func (r Receiver) Kind() string {
-	switch {
-	case r.Webhook != nil:
-		return "webhook"
-	case r.Log != nil:
-		return "log"
-	}
-	return ""
-}
-
-// WebhookSpec posts alerts as JSON, signed with HMAC-SHA256.
-type WebhookSpec struct {
-	URL Secret `yaml:"url"`
-	// Secret signs the body: header X-Yuqing-Signature: sha256=<hex>.
-	Secret     Secret            `yaml:"secret"`
-	SecretFile string            `yaml:"secret_file"`
-	Timeout    Duration          `yaml:"timeout"`
-	Headers    map[string]string `yaml:"headers"`
-}
-
-// LogSpec writes alerts to the process log.
-type LogSpec struct{}
-
 // Route is a node of the routing tree. The root is the default route: its
 // department receives what no child route claims.
 type Route struct {

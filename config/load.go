@@ -125,7 +125,9 @@ func (l *loader) loadReferenced(c *Config) {
 	if data, _, ok := l.readRef(c.Analyze.DictionaryFile, defaultDictionary, "analyze", "dictionary_file"); ok {
 		c.Dictionary = data
 	}
+	l.loadAnalysisRules(c)
 	l.loadAlerting(c)
+	l.loadAlertingRules(c)
 }
 
 // loadSources reads the sources file. Sources are the one part without a

@@ -13,6 +13,7 @@ type Config struct {
 	Ingest  Ingest  `yaml:"ingest"`
 	Analyze Analyze `yaml:"analyze"`
 	Alert   Alert   `yaml:"alert"`
+	Report  Report  `yaml:"report"`
 
 	// Loaded from the files named above.
 	Sources     []Source     `yaml:"-"`

@@ -22,6 +22,9 @@ func (l *loader) validate(c *Config) {
 	if !l.routesUnread {
 		l.validateRoute(&c.Route, depts, true)
 	}
+	l.validateAnalysisRules(c)
+	l.validateAlertingRules(c, depts)
+	l.validateReport(c)
 }
 
 func (l *loader) validateMain(c *Config) {
@@ -138,26 +141,6 @@ func (l *loader) validateDepartments(c *Config) map[string]bool {
 		}
 	}
 	return depts
-}
-
-func (l *loader) validateReceiver(r Receiver, i int) {
-	d := l.departments
-	kinds := 0
-	if r.Webhook != nil {
-		kinds++
-		if !validHTTPURL(r.Webhook.URL.Reveal()) {
-			d.problem(&l.problems, fmt.Sprintf("receiver %s: webhook url must be an http(s) URL", r.Name), "receivers", i, "webhook", "url")
-		}
-		if r.Webhook.Secret != "" && r.Webhook.SecretFile != "" {
-			d.problem(&l.problems, fmt.Sprintf("receiver %s: set secret or secret_file, not both", r.Name), "receivers", i, "webhook")
-		}
-	}
-	if r.Log != nil {
-		kinds++
-	}
-	if kinds != 1 {
-		d.problem(&l.problems, fmt.Sprintf("receiver %s must have exactly one kind (webhook or log), has %d", r.Name, kinds), "receivers", i)
-	}
 }
 
 // validateRoute checks the department references of the tree; the alert

@@ -55,6 +55,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "yuqing: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+	name := args[0]
+	if name == "feeds" && len(args) > 1 {
+		name += " " + args[1]
+	}
 	err := cmd(ctx, args[1:], stdin, stdout, stderr)
 	switch {
 	case err == nil:
@@ -62,10 +66,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "yuqing %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "yuqing %s: %v\n", name, err)
 		return 2
 	}
-	fmt.Fprintf(stderr, "yuqing %s: %v\n", args[0], err)
+	fmt.Fprintf(stderr, "yuqing %s: %v\n", name, err)
 	return 1
 }
 
