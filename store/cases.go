@@ -129,15 +129,8 @@ RETURNING id`,
 	if err != nil {
 		return model.Case{}, false, fmt.Errorf("encode alert: %w", err)
 	}
-	var rows [][]any
-	for _, r := range dedupe(op.Receivers) {
-		if r != "" {
-			rows = append(rows, []any{c.ID, r, string(payload), ms(now), ms(now)})
-		}
-	}
-	if err := insertRows(ctx, tx, `
-INSERT INTO deliveries (case_id, receiver, payload, created_at, next_attempt_at) VALUES `, rows); err != nil {
-		return model.Case{}, false, fmt.Errorf("queue deliveries: %w", err)
+	if err := queueDeliveries(ctx, tx, c.ID, op.Receivers, "", payload, now); err != nil {
+		return model.Case{}, false, err
 	}
 	return c, true, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/yuqing/yuqing/model"
 )
@@ -137,9 +138,10 @@ func insertRegions(ctx context.Context, tx *sql.Tx, itemID string, itemAt int64,
 	return insertRows(ctx, tx, `INSERT INTO item_regions (item_id, region, item_at) VALUES `, rows)
 }
 
-// insertRows runs prefix with one VALUES tuple per row, in chunks. All rows
-// must have the same number of columns.
-func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any) error {
+// insertRows runs prefix with one VALUES tuple per row, in chunks, followed
+// by the optional suffix (an ON CONFLICT clause). All rows must have the
+// same number of columns.
+func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any, suffix ...string) error {
 	for start := 0; start < len(rows); start += insertRowsChunk {
 		chunk := rows[start:min(start+insertRowsChunk, len(rows))]
 		cols := len(chunk[0])
@@ -147,7 +149,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any) er
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if _, err := tx.ExecContext(ctx, prefix+rowValues(1, len(chunk), cols), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, prefix+rowValues(1, len(chunk), cols)+strings.Join(suffix, ""), args...); err != nil {
 			return fmt.Errorf("insert rows: %w", err)
 		}
 	}

@@ -213,3 +213,23 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	}
 	return st, nil
 }
+
+// queueDeliveries queues payload for each receiver of a case, inside tx.
+// dedupeKey names the message ("" for the first alert of the case; e.g.
+// "update:3" or "reminder:first_info:50"): a message already queued under
+// the same key for a receiver is not queued again, so a redelivered bus
+// message is harmless.
+func queueDeliveries(ctx context.Context, tx *sql.Tx, caseID int64, receivers []string, dedupeKey string, payload []byte, now time.Time) error {
+	var rows [][]any
+	for _, r := range dedupe(receivers) {
+		if r != "" {
+			rows = append(rows, []any{caseID, r, string(payload), ms(now), ms(now), dedupeKey})
+		}
+	}
+	if err := insertRows(ctx, tx, `
+INSERT INTO deliveries (case_id, receiver, payload, created_at, next_attempt_at, dedupe_key) VALUES `, rows,
+		` ON CONFLICT (case_id, receiver, dedupe_key) DO NOTHING`); err != nil {
+		return fmt.Errorf("queue deliveries: %w", err)
+	}
+	return nil
+}

@@ -105,7 +105,11 @@ CREATE TABLE deliveries (
     delivered_at    BIGINT,
     failed_at       BIGINT,
     last_error      TEXT    NOT NULL DEFAULT '',
-    UNIQUE (case_id, receiver)
+    -- dedupe_key tells the messages of one case to one receiver apart
+    -- ('' for the first alert; e.g. 'update:3', 'reminder:first_info:50'),
+    -- so a redelivered message queues nothing twice.
+    dedupe_key      TEXT    NOT NULL DEFAULT '',
+    UNIQUE (case_id, receiver, dedupe_key)
 );
 
 CREATE INDEX deliveries_state_next_attempt ON deliveries (state, next_attempt_at);
