@@ -83,6 +83,8 @@ func startEmbedded(ctx context.Context, c config.NATS, storeDir string, log *slo
 		StoreDir:               storeDir,
 		JetStreamMaxMemory:     int64(c.MaxMemory),
 		JetStreamMaxStore:      int64(c.MaxStore),
+		SyncInterval:           c.SyncInterval.D(),
+		SyncAlways:             c.SyncAlways,
 		NoSigs:                 true,
 		DisableJetStreamBanner: true,
 	}

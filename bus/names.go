@@ -20,6 +20,10 @@ const (
 	DefaultReplicas        = 1
 	DefaultMaxDeliver      = 20
 	DefaultAckWait         = 60 * time.Second
+	// DefaultSyncInterval is far below nats-server's own 2 minutes: an item
+	// acknowledged by JetStream but not yet on disk is lost in a power cut,
+	// and ingest has moved past it by then.
+	DefaultSyncInterval = time.Second
 )
 
 // Kinds of messages. Each kind has its own stream and subject prefix.
@@ -72,6 +76,9 @@ func ApplyDefaults(c config.NATS) config.NATS {
 	}
 	if c.AckWait == 0 {
 		c.AckWait = config.Duration(DefaultAckWait)
+	}
+	if c.SyncInterval == 0 {
+		c.SyncInterval = config.Duration(DefaultSyncInterval)
 	}
 	return c
 }

@@ -19,14 +19,14 @@ func TestApplyDefaults(t *testing.T) {
 		{"all zero", config.NATS{}, config.NATS{
 			Namespace: "yuqing", MaxMemory: 64 << 20, MaxStore: 1 << 30,
 			DuplicateWindow: config.Duration(time.Hour), MaxAge: config.Duration(14 * 24 * time.Hour),
-			Replicas: 1, MaxDeliver: 20, AckWait: config.Duration(time.Minute),
+			Replicas: 1, MaxDeliver: 20, AckWait: config.Duration(time.Minute), SyncInterval: config.Duration(time.Second),
 		}},
 		{"set values kept", config.NATS{
 			URL: "nats://a:4222", Namespace: "xn", MaxMemory: 1, MaxStore: 2, DuplicateWindow: 3,
-			MaxAge: 4, Replicas: 3, MaxDeliver: 5, AckWait: 6,
+			MaxAge: 4, Replicas: 3, MaxDeliver: 5, AckWait: 6, SyncInterval: 7, SyncAlways: true,
 		}, config.NATS{
 			URL: "nats://a:4222", Namespace: "xn", MaxMemory: 1, MaxStore: 2, DuplicateWindow: 3,
-			MaxAge: 4, Replicas: 3, MaxDeliver: 5, AckWait: 6,
+			MaxAge: 4, Replicas: 3, MaxDeliver: 5, AckWait: 6, SyncInterval: 7, SyncAlways: true,
 		}},
 	}
 	for _, tc := range cases {

@@ -68,6 +68,11 @@ type NATS struct {
 	// AckWait is how long a consumer may work on a message before it is
 	// redelivered.
 	AckWait Duration `yaml:"ack_wait"`
+	// SyncInterval is how often the embedded server flushes its streams to
+	// disk. A published item is acknowledged before the flush, so this is
+	// what a power cut can lose; SyncAlways flushes every write instead.
+	SyncInterval Duration `yaml:"sync_interval"`
+	SyncAlways   bool     `yaml:"sync_always"`
 	// Namespace prefixes subjects and stream names so that several
 	// deployments or test runs can share one NATS cluster (default "yuqing").
 	Namespace string `yaml:"namespace"`
