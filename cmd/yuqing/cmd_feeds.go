@@ -18,7 +18,7 @@ exits 1.`, stderr)
 	}
 	if fs.NArg() != 2 || fs.Arg(0) != "test" {
 		fs.Usage()
-		return usageError{"want: feeds test URL|FILE"}
+		return usageError{msg: "want: feeds test URL|FILE"}
 	}
 	return app.FeedsTest(ctx, *path, fs.Arg(1), stdout)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,11 +45,15 @@ func hasFlags(fs *flag.FlagSet) bool {
 // parse parses flags and wants exactly nargs positional arguments (-1: any).
 func parse(fs *flag.FlagSet, args []string, nargs int) error {
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		// The flag package has printed the error and the usage already.
+		return usageError{msg: err.Error(), shown: true}
 	}
 	if nargs >= 0 && fs.NArg() != nargs {
 		fs.Usage()
-		return usageError{fmt.Sprintf("want %d argument(s), got %d", nargs, fs.NArg())}
+		return usageError{msg: fmt.Sprintf("want %d argument(s), got %d", nargs, fs.NArg())}
 	}
 	return nil
 }

@@ -60,20 +60,27 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		name += " " + args[1]
 	}
 	err := cmd(ctx, args[1:], stdin, stdout, stderr)
+	var ue usageError
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "yuqing %s: %v\n", name, err)
+	case errors.As(err, &ue):
+		if !ue.shown {
+			fmt.Fprintf(stderr, "yuqing %s: %v\n", name, err)
+		}
 		return 2
 	}
 	fmt.Fprintf(stderr, "yuqing %s: %v\n", name, err)
 	return 1
 }
 
-// usageError is a mistake in the command line rather than a failure.
-type usageError struct{ msg string }
+// usageError is a mistake in the command line rather than a failure; shown
+// means it has been printed with the usage already.
+type usageError struct {
+	msg   string
+	shown bool
+}
 
 func (e usageError) Error() string { return e.msg }
