@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/yuqing/yuqing/model"
 )
 
 type deliveryIDKey struct{}
@@ -37,3 +39,49 @@ func (e *RetryAfterError) Error() string {
 }
 
 func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// DeferError says a destination cannot take a message before Until: it is
+// over its rate limit (ours, or it said it is throttling us). The
+// dispatcher puts the delivery back until then without counting an
+// attempt: waiting for a rate limit is not a failure, and must not use up
+// the delivery's retries.
+type DeferError struct {
+	Until time.Time
+	Err   error
+}
+
+func (e *DeferError) Error() string {
+	return fmt.Sprintf("%v (deferred until %s)", e.Err, e.Until.UTC().Format(time.RFC3339))
+}
+
+func (e *DeferError) Unwrap() error { return e.Err }
+
+// RateLimited is a Notifier whose destination takes only so many messages
+// in a span of time. Budget returns how many it takes at now, and when it
+// takes none, when the next one frees. The dispatcher plans with it (send
+// alone, merge into a digest, or wait); the notifier still books every
+// send itself and answers *DeferError when it cannot.
+type RateLimited interface {
+	Budget(now time.Time) (n int, next time.Time)
+}
+
+// DigestEntry is one delivery merged into a digest.
+type DigestEntry struct {
+	DeliveryID int64       `json:"delivery_id"`
+	Alert      model.Alert `json:"alert"`
+}
+
+// Digester is a Notifier that can merge several alerts into one message
+// (汇总), sent when its destination is over its rate limit. It reports like
+// Notify; the outcome applies to every entry.
+type Digester interface {
+	NotifyDigest(ctx context.Context, entries []DigestEntry) (retry bool, err error)
+}
+
+// ReportSender is a receiver that can announce a finished report (email:
+// HTML body with the PDF attached; chat robots: title, summary and link;
+// webhook: a yuqing.report payload). Reports are sent directly, not
+// through the outbox: the caller retries on error.
+type ReportSender interface {
+	SendReport(ctx context.Context, r model.ReportNotice) error
+}

@@ -66,6 +66,7 @@ type Dispatcher struct {
 	kick        chan struct{}
 
 	deliveries *prometheus.CounterVec
+	digests    *prometheus.CounterVec
 	duration   *prometheus.HistogramVec
 }
 
@@ -96,8 +97,12 @@ func NewDispatcher(o DispatchOptions) (*Dispatcher, error) {
 		kick:        make(chan struct{}, 1),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "yuqing_alert_deliveries_total",
-			Help: "Delivery attempts by receiver and result (delivered, retry, failed).",
+			Help: "Deliveries by receiver and result (delivered, retry, failed, deferred: held back by a rate limit).",
 		}, []string{"receiver", "result"}),
+		digests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "yuqing_alert_digests_total",
+			Help: "Digest messages sent, each merging the alerts that were due while the receiver was over its rate limit.",
+		}, []string{"receiver"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "yuqing_alert_delivery_duration_seconds",
 			Help:    "Time a receiver took to accept or refuse an alert.",
@@ -108,6 +113,9 @@ func NewDispatcher(o DispatchOptions) (*Dispatcher, error) {
 		d.now = time.Now
 	}
 	if d.deliveries, err = prom.Register(o.Registerer, d.deliveries); err != nil {
+		return nil, fmt.Errorf("alert: new dispatcher: %w", err)
+	}
+	if d.digests, err = prom.Register(o.Registerer, d.digests); err != nil {
 		return nil, fmt.Errorf("alert: new dispatcher: %w", err)
 	}
 	if d.duration, err = prom.Register(o.Registerer, d.duration); err != nil {
@@ -189,16 +197,14 @@ func (d *Dispatcher) sendBatch(ctx context.Context, batch []model.Delivery, clai
 		errs    []error
 		sem     = make(chan struct{}, d.concurrency)
 	)
-	for _, del := range batch {
+	for _, j := range d.plan(batch, claimedAt) {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			done, err := d.process(ctx, sendCtx, del, claimedAt)
+			n, err := d.run(ctx, sendCtx, j, claimedAt)
 			mu.Lock()
 			defer mu.Unlock()
-			if done {
-				handled++
-			}
+			handled += n
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -206,6 +212,22 @@ func (d *Dispatcher) sendBatch(ctx context.Context, batch []model.Delivery, clai
 	}
 	wg.Wait()
 	return handled, errors.Join(errs...)
+}
+
+// run carries out one job of the plan and returns how many deliveries it
+// finished or tried.
+func (d *Dispatcher) run(ctx, sendCtx context.Context, j job, claimedAt time.Time) (int, error) {
+	switch {
+	case !j.deferUntil.IsZero():
+		return 0, d.deferAll(sendCtx, j.dels, j.deferUntil, errOverLimit)
+	case j.digest:
+		return d.processDigest(ctx, sendCtx, j.dels, claimedAt)
+	}
+	done, err := d.process(ctx, sendCtx, j.dels[0], claimedAt)
+	if done {
+		return 1, err
+	}
+	return 0, err
 }
 
 // process sends one claimed delivery and records the outcome; done is
@@ -226,14 +248,17 @@ func (d *Dispatcher) process(ctx, sendCtx context.Context, del model.Delivery, c
 	if !ok {
 		return true, d.fail(sendCtx, del, fmt.Errorf("receiver %q is not configured", del.Receiver))
 	}
-	var a model.Alert
-	if err := json.Unmarshal(del.Payload, &a); err != nil {
-		return true, d.fail(sendCtx, del, fmt.Errorf("payload is not an alert: %w", err))
+	a, err := decodeAlert(del)
+	if err != nil {
+		return true, d.fail(sendCtx, del, err)
 	}
 	start := d.now()
 	retry, err := safeNotify(WithDeliveryID(sendCtx, del.ID), n, a)
 	end := d.now()
 	d.duration.WithLabelValues(del.Receiver).Observe(end.Sub(start).Seconds())
+	if de, ok := errors.AsType[*DeferError](err); ok {
+		return false, d.deferAll(sendCtx, []model.Delivery{del}, de.Until, de)
+	}
 	switch {
 	case err == nil:
 		return true, d.delivered(sendCtx, del, end)
@@ -241,6 +266,14 @@ func (d *Dispatcher) process(ctx, sendCtx context.Context, del model.Delivery, c
 		return true, d.fail(sendCtx, del, err)
 	}
 	return true, d.retry(sendCtx, del, end, err)
+}
+
+func decodeAlert(del model.Delivery) (model.Alert, error) {
+	var a model.Alert
+	if err := json.Unmarshal(del.Payload, &a); err != nil {
+		return model.Alert{}, fmt.Errorf("payload is not an alert: %w", err)
+	}
+	return a, nil
 }
 
 // safeNotify turns a panicking receiver into a permanent failure of this

@@ -38,6 +38,12 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 // metricValue scrapes reg as Prometheus would and returns the value of the
 // series written exactly as series, e.g. `name{label="v"}`; -1 if absent.
 func metricValue(t *testing.T, reg *prometheus.Registry, series string) float64 {

@@ -34,6 +34,10 @@ type outboxRow struct {
 	model.Delivery
 	State      string
 	FinishedAt time.Time
+	// DigestOf is the first delivery id of the digest this one went out
+	// in (0: sent alone); Deferrals counts rate-limit waits.
+	DigestOf  int64
+	Deferrals int
 }
 
 func newMemOutbox() *memOutbox { return &memOutbox{rows: map[int64]*outboxRow{}} }
@@ -117,4 +121,39 @@ func (o *memOutbox) MarkFailed(_ context.Context, id int64, at time.Time, errTex
 	return o.mark(id, func(r *outboxRow) {
 		r.State, r.FinishedAt, r.LastError = stateFailed, at, errText
 	}, statePending)
+}
+
+// MarkDigestDelivered marks every delivery of a digest delivered at once,
+// under one lock like the store's single transaction.
+func (o *memOutbox) MarkDigestDelivered(_ context.Context, ids []int64, at time.Time) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, id := range ids {
+		if _, ok := o.rows[id]; !ok {
+			return fmt.Errorf("delivery %d: %w", id, model.ErrNotFound)
+		}
+	}
+	for _, id := range ids {
+		if r := o.rows[id]; r.State != stateDelivered {
+			r.State, r.FinishedAt, r.LastError, r.DigestOf = stateDelivered, at, "", ids[0]
+		}
+	}
+	return nil
+}
+
+// DeferDeliveries puts pending deliveries back until next and takes back
+// the attempt their claim counted.
+func (o *memOutbox) DeferDeliveries(_ context.Context, ids []int64, next time.Time) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, id := range ids {
+		r, ok := o.rows[id]
+		if !ok {
+			return fmt.Errorf("delivery %d: %w", id, model.ErrNotFound)
+		}
+		if r.State == statePending {
+			r.NextAttemptAt, r.Attempts, r.Deferrals = next, max(r.Attempts-1, 0), r.Deferrals+1
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package alert
 
 import (
 	"slices"
+	"time"
 
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
@@ -23,11 +24,31 @@ type routeNode struct {
 	matchers     []*Matcher
 	department   string
 	coResponders []string
+	topicDepts   string
+	grouping     Grouping
 	cont         bool
 	children     []*routeNode
 	path         []string
 	pos          config.Pos
 }
+
+// Grouping is the message timing of a route, inherited down the tree (see
+// config.Route).
+type Grouping struct {
+	By       []string
+	Wait     time.Duration
+	Interval time.Duration
+	Repeat   time.Duration
+}
+
+// Timing defaults when the root sets none: Alertmanager's group interval
+// and repeat interval; no group wait, because the statutory clock is
+// running.
+const (
+	DefaultGroupWait      = 0
+	DefaultGroupInterval  = 5 * time.Minute
+	DefaultRepeatInterval = 4 * time.Hour
+)
 
 // rootStep and taxonomyStep name the steps of a Decision's Path that are not
 // route nodes.
@@ -40,6 +61,9 @@ const (
 type MatchedRoute struct {
 	Department   string
 	CoResponders []string
+	// TopicDepartments is the route's config.Route.TopicDepartments.
+	TopicDepartments string
+	Grouping         Grouping
 	// Path names the nodes from the root to this one, e.g.
 	// ["root", `routes[2]{topic="real_estate"}`].
 	Path []string
@@ -62,6 +86,8 @@ type Decision struct {
 	// department (for its lead role if it has one), ending in
 	// "taxonomy:<topic>" when the topic's default departments were used.
 	Path []string
+	// Grouping is the timing of the route that chose the department.
+	Grouping Grouping
 }
 
 // Match walks the tree depth-first and returns the nodes l ends at: the
@@ -72,12 +98,16 @@ func (r *Router) Match(l Labels) []MatchedRoute {
 	nodes := r.root.match(l)
 	out := make([]MatchedRoute, len(nodes))
 	for i, n := range nodes {
+		g := n.grouping
+		g.By = slices.Clone(g.By)
 		out[i] = MatchedRoute{
-			Department:   n.department,
-			CoResponders: slices.Clone(n.coResponders),
-			Path:         slices.Clone(n.path),
-			Pos:          n.pos,
-			Root:         n == r.root,
+			Department:       n.department,
+			CoResponders:     slices.Clone(n.coResponders),
+			TopicDepartments: n.topicDepts,
+			Grouping:         g,
+			Path:             slices.Clone(n.path),
+			Pos:              n.pos,
+			Root:             n == r.root,
 		}
 	}
 	return out
@@ -126,27 +156,41 @@ type candidate struct {
 	department string
 	lead       bool
 	path       []string
+	grouping   Grouping
 }
 
 func (r *Router) routeTopic(topic string, l Labels) []candidate {
 	matches := r.Match(l)
-	if len(matches) == 1 && matches[0].Root {
-		if defaults := r.topicDefaults[topic]; len(defaults) > 0 {
-			path := append(matches[0].Path, taxonomyStep+topic)
-			return departmentCandidates(defaults[0], defaults[1:], path)
-		}
+	defaults := r.topicDefaults[topic]
+	if len(matches) == 1 && matches[0].Root && len(defaults) > 0 {
+		m := matches[0]
+		return departmentCandidates(defaults[0], defaults[1:], append(m.Path, taxonomyStep+topic), m.Grouping)
 	}
 	var out []candidate
 	for _, m := range matches {
-		out = append(out, departmentCandidates(m.Department, m.CoResponders, m.Path)...)
+		taxPath := append(slices.Clone(m.Path), taxonomyStep+topic)
+		switch {
+		case m.TopicDepartments == config.TopicDepartmentsLead && len(defaults) > 0:
+			// The topic's department leads (分级负责 for major incidents);
+			// the route's departments respond with it.
+			co := append(slices.Clone(defaults[1:]), m.Department)
+			out = append(out, departmentCandidates(defaults[0], append(co, m.CoResponders...), taxPath, m.Grouping)...)
+		case m.TopicDepartments == config.TopicDepartmentsCoRespond:
+			out = append(out, departmentCandidates(m.Department, m.CoResponders, m.Path, m.Grouping)...)
+			for _, d := range defaults {
+				out = append(out, candidate{department: d, path: taxPath, grouping: m.Grouping})
+			}
+		default:
+			out = append(out, departmentCandidates(m.Department, m.CoResponders, m.Path, m.Grouping)...)
+		}
 	}
 	return out
 }
 
-func departmentCandidates(lead string, co []string, path []string) []candidate {
-	out := []candidate{{department: lead, lead: true, path: path}}
+func departmentCandidates(lead string, co []string, path []string, g Grouping) []candidate {
+	out := []candidate{{department: lead, lead: true, path: path, grouping: g}}
 	for _, d := range co {
-		out = append(out, candidate{department: d, path: path})
+		out = append(out, candidate{department: d, path: path, grouping: g})
 	}
 	return out
 }
@@ -165,13 +209,13 @@ func (s *decisionSet) add(c candidate, topic string) {
 	if !ok {
 		s.index[c.department] = len(s.list)
 		s.list = append(s.list, Decision{Department: c.department, Lead: c.lead,
-			Topics: []string{topic}, Path: slices.Clone(c.path)})
+			Topics: []string{topic}, Path: slices.Clone(c.path), Grouping: c.grouping})
 		return
 	}
 	d := &s.list[i]
 	if c.lead && !d.Lead {
-		// The path should explain the strongest role.
-		d.Lead, d.Path = true, slices.Clone(c.path)
+		// The path and timing should be those of the strongest role.
+		d.Lead, d.Path, d.Grouping = true, slices.Clone(c.path), c.grouping
 	}
 	if !slices.Contains(d.Topics, topic) {
 		d.Topics = append(d.Topics, topic)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
@@ -21,7 +22,10 @@ import (
 // for what nothing else claims). A route without a department takes its
 // parent's department, and its parent's co-responders too unless it lists
 // its own; a route that names a department starts with only the
-// co-responders it lists. `topic = x` must name a topic of the taxonomy and
+// co-responders it lists; topic_departments is inherited with the
+// department. group_by, group_wait, group_interval and repeat_interval are
+// inherited one by one (the root's default to no grouping, 0, 5m and 4h).
+// `topic = x` must name a topic of the taxonomy and
 // `severity = x` a statutory tier (any form model.ParseSeverity reads, or
 // "" for "not assessed"). Every department used anywhere must exist and
 // have at least one receiver, and every receiver it names must exist.
@@ -112,9 +116,35 @@ func (c *compiler) compileRoot(r config.Route) *routeNode {
 	if r.Department == "" {
 		c.problem(r.Pos, "%s: needs a department (the coordinating office, which answers for what nothing else claims)", where)
 	}
-	root := &routeNode{path: []string{rootStep}, pos: r.Pos}
+	root := &routeNode{path: []string{rootStep}, pos: r.Pos, grouping: Grouping{
+		Wait: DefaultGroupWait, Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval}}
 	c.fill(root, r, "")
 	return root
+}
+
+// fillGrouping overrides the inherited timing with what the route sets.
+func (c *compiler) fillGrouping(n *routeNode, r config.Route, where string) {
+	if r.GroupBy != nil {
+		n.grouping.By = nil
+		for _, label := range r.GroupBy {
+			switch {
+			case !slices.Contains(knownLabels, label):
+				c.problem(r.Pos, "%s: group_by: unknown label %q (known: %s)", where, label, strings.Join(knownLabels, ", "))
+			case slices.Contains(n.grouping.By, label):
+				c.problem(r.Pos, "%s: group_by: label %s is listed twice", where, label)
+			default:
+				n.grouping.By = append(n.grouping.By, label)
+			}
+		}
+	}
+	for _, d := range []struct {
+		set *config.Duration
+		to  *time.Duration
+	}{{r.GroupWait, &n.grouping.Wait}, {r.GroupInterval, &n.grouping.Interval}, {r.RepeatInterval, &n.grouping.Repeat}} {
+		if d.set != nil {
+			*d.to = d.set.D()
+		}
+	}
 }
 
 // routeName names a route in messages by its place in the tree, since a
@@ -131,9 +161,17 @@ func routeName(id string) string {
 func (c *compiler) fill(n *routeNode, r config.Route, id string) {
 	where := routeName(id)
 	if r.Department != "" {
-		n.department, n.coResponders = r.Department, nil
+		n.department, n.coResponders, n.topicDepts = r.Department, nil, ""
 		c.useDepartment(r.Pos, where, r.Department)
 	}
+	switch r.TopicDepartments {
+	case "":
+	case config.TopicDepartmentsLead, config.TopicDepartmentsCoRespond:
+		n.topicDepts = r.TopicDepartments
+	default:
+		c.problem(r.Pos, "%s: topic_departments %q: want lead or co_respond", where, r.TopicDepartments)
+	}
+	c.fillGrouping(n, r, where)
 	if r.CoResponders != nil {
 		n.coResponders = nil
 		for _, code := range r.CoResponders {
@@ -161,6 +199,8 @@ func (c *compiler) compileChild(parent *routeNode, r config.Route, id string, in
 	n := &routeNode{
 		department:   parent.department,
 		coResponders: parent.coResponders,
+		topicDepts:   parent.topicDepts,
+		grouping:     parent.grouping,
 		cont:         r.Continue,
 		pos:          r.Pos,
 	}

@@ -41,7 +41,16 @@ type routeCase struct {
 		Lead       bool     `yaml:"lead"`
 		Topics     []string `yaml:"topics"`
 		Path       []string `yaml:"path"`
+		// Group, when given, is the decision's group key and timing.
+		Group *wantGroup `yaml:"group"`
 	} `yaml:"want"`
+}
+
+type wantGroup struct {
+	Key      string `yaml:"key"`
+	Wait     string `yaml:"wait"`
+	Interval string `yaml:"interval"`
+	Repeat   string `yaml:"repeat"`
 }
 
 func (c routeCase) tagged(t *testing.T) model.TaggedItem {
@@ -152,7 +161,8 @@ func TestRouteTables(t *testing.T) {
 }
 
 func checkRouteCase(t *testing.T, router *alert.Router, c routeCase) {
-	got := router.Route(c.tagged(t))
+	item := c.tagged(t)
+	got := router.Route(item)
 	if len(got) != len(c.Want) {
 		t.Fatalf("got %d decisions, want %d:\n%s", len(got), len(c.Want), formatDecisions(got))
 	}
@@ -161,6 +171,14 @@ func checkRouteCase(t *testing.T, router *alert.Router, c routeCase) {
 		if g.Department != w.Department || g.Lead != w.Lead || !slices.Equal(g.Topics, w.Topics) || !slices.Equal(g.Path, w.Path) {
 			t.Errorf("decision %d:\n got %s\nwant %s", i, formatDecisions(got[i:i+1]),
 				formatDecisions([]alert.Decision{{Department: w.Department, Lead: w.Lead, Topics: w.Topics, Path: w.Path}}))
+		}
+		if w.Group == nil {
+			continue
+		}
+		gg := g.Grouping
+		gotGroup := wantGroup{Key: alert.GroupKey(g, item), Wait: gg.Wait.String(), Interval: gg.Interval.String(), Repeat: gg.Repeat.String()}
+		if gotGroup != *w.Group {
+			t.Errorf("decision %d (%s): group %+v, want %+v", i, g.Department, gotGroup, *w.Group)
 		}
 	}
 }

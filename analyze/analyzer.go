@@ -1,12 +1,23 @@
-// Package analyze finds what an item is about: it cuts the text into words
-// (gse, with the project's dictionary), matches the hot-topic taxonomy on
-// whole words, finds the places of the gazetteer and derives the departments
-// that answer for the topics. The Stage runs it between the ITEMS and
-// TAGGED streams; RunTag runs it over lines of text for people.
+// Package analyze finds what an item is about and how serious it is: the
+// hot-topic areas of the taxonomy (weighted words and all/any/none rules on
+// whole words), the places of the gazetteer, negativity from a lexicon with
+// negation and degree words, the statutory severity tier from configured
+// rules, and the story (near-duplicate articles across sources) the item
+// belongs to. The Stage runs it between the ITEMS and TAGGED streams; RunTag
+// runs it over lines of text for people; the surge Watcher watches the
+// stored counts for spikes.
+//
+// Words are found fast: one Aho-Corasick pass finds every configured word,
+// and the segmenter (gse, with the project's dictionary) cuts only a few
+// characters around each hit to check that it is a whole word there.
 package analyze
 
 import (
+	"cmp"
+	"errors"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
@@ -20,13 +31,33 @@ type Options struct {
 	Taxonomy *Taxonomy
 	// Places finds regions; nil finds none.
 	Places *Places
+	// Negativity scores negativity; nil leaves it zero.
+	Negativity *Negativity
+	// Severity assesses the tier; nil leaves it unassessed.
+	Severity *Severity
+	// Mode is ModeFast (default) or ModeFull.
+	Mode string
+	// SourceWeights maps a source id to its weight for severity (default
+	// 1).
+	SourceWeights map[string]float64
+	// StorySimilarity is the estimated Jaccard similarity from which two
+	// articles are one story (default 0.5).
+	StorySimilarity float64
 }
+
+// shanghai is the zone times are shown in.
+var shanghai = time.FixedZone("CST", 8*3600)
 
 // Analyzer analyzes items. It is immutable and safe for concurrent use.
 type Analyzer struct {
-	seg    *Segmenter
-	tax    *Taxonomy
-	places *Places
+	seg        *Segmenter
+	tax        *Taxonomy
+	places     *Places
+	neg        *Negativity
+	sev        *Severity
+	scan       *scanner
+	weights    map[string]float64
+	similarity float64
 }
 
 // New composes an Analyzer. It panics without a Segmenter: that is a wiring
@@ -35,22 +66,56 @@ func New(opts Options) *Analyzer {
 	if opts.Segmenter == nil {
 		panic("analyze: New needs a Segmenter")
 	}
-	return &Analyzer{seg: opts.Segmenter, tax: opts.Taxonomy, places: opts.Places}
+	a := &Analyzer{seg: opts.Segmenter, tax: opts.Taxonomy, places: opts.Places, neg: opts.Negativity,
+		sev: opts.Severity, weights: opts.SourceWeights, similarity: cmp.Or(opts.StorySimilarity, config.DefaultStorySimilarity)}
+	a.scan = newScanner(a.seg, cmp.Or(opts.Mode, ModeFast), a.words(), a.suffixes())
+	return a
+}
+
+func (a *Analyzer) suffixes() []string {
+	if a.tax == nil {
+		return nil
+	}
+	return a.tax.Suffixes()
+}
+
+// words are every word some part of the analysis looks for.
+func (a *Analyzer) words() []string {
+	var words []string
+	if a.tax != nil {
+		words = append(words, a.tax.Terms()...)
+		words = append(words, a.tax.RuleWords()...)
+	}
+	if a.places != nil {
+		words = append(words, a.places.Names()...)
+	}
+	if a.neg != nil {
+		words = append(words, a.neg.Words()...)
+	}
+	if a.sev != nil {
+		words = append(words, a.sev.Words()...)
+	}
+	return words
 }
 
 // BuildOptions is the configuration an Analyzer is built from.
 type BuildOptions struct {
-	Taxonomy config.Taxonomy
-	Places   config.Gazetteer
+	Taxonomy   config.Taxonomy
+	Places     config.Gazetteer
+	Negativity config.Negativity
+	Severity   config.SeverityRules
 	// Dictionary is the project dictionary (configs/dictionary.txt).
 	Dictionary     []byte
 	DictionaryFile string
 	// Embedded loads gse's own dictionary; only unit tests leave it off.
-	Embedded bool
+	Embedded        bool
+	Mode            string
+	SourceWeights   map[string]float64
+	StorySimilarity float64
 }
 
-// Build compiles the taxonomy and gazetteer, loads a segmenter that keeps
-// their terms and names whole, and composes an Analyzer. It loads the
+// Build compiles the configuration, loads a segmenter that keeps every
+// configured word whole, and composes an Analyzer. It loads the
 // segmenter's dictionary, so call it once per process and share the result.
 func Build(opts BuildOptions) (*Analyzer, error) {
 	tax, err := CompileTaxonomy(opts.Taxonomy)
@@ -61,40 +126,149 @@ func Build(opts BuildOptions) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
+	var neg *Negativity
+	var negators []string
+	if len(opts.Negativity.Negative) > 0 {
+		if neg, err = CompileNegativity(opts.Negativity); err != nil {
+			return nil, err
+		}
+		negators = opts.Negativity.Negators
+	}
+	var sev *Severity
+	if len(opts.Severity.Rules) > 0 || opts.Severity.Version > 0 {
+		if sev, err = CompileSeverity(opts.Severity, negators); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Mode != "" && opts.Mode != ModeFast && opts.Mode != ModeFull {
+		return nil, fmt.Errorf("analyze: build: segmentation mode %q: want fast or full", opts.Mode)
+	}
+	// Lexicon words join the dictionary only where gse lacks them: forcing
+	// common judgement words whole would change how ordinary text is cut.
+	extra := tax.RuleWords()
+	if neg != nil {
+		extra = append(extra, neg.Words()...)
+	}
+	if sev != nil {
+		extra = append(extra, sev.Words()...)
+	}
 	seg, err := NewSegmenter(SegmenterOptions{
 		Embedded:       opts.Embedded,
 		Dictionary:     opts.Dictionary,
 		DictionaryFile: opts.DictionaryFile,
 		Words:          append(tax.Terms(), places.Names()...),
+		Extra:          extra,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return New(Options{Segmenter: seg, Taxonomy: tax, Places: places}), nil
+	return New(Options{Segmenter: seg, Taxonomy: tax, Places: places, Negativity: neg, Severity: sev,
+		Mode: opts.Mode, SourceWeights: opts.SourceWeights, StorySimilarity: opts.StorySimilarity}), nil
 }
 
-// Segment cuts an item's title and content into words.
-func (a *Analyzer) Segment(it model.Item) Text {
-	return Text{Title: a.seg.Words(it.Title), Body: a.seg.Words(it.Content)}
+// examination is everything the analysis finds in an item's own text,
+// before its story is known.
+type examination struct {
+	item     model.Item
+	doc      *scanned
+	topics   []model.TopicMatch
+	verdicts []topicVerdict
+	regions  []string
+	sent     sentiment
+	inc      incident
+	sig      signature
+	hasSig   bool
 }
 
-// Analyze finds the topics, regions and departments of an item. Fields the
-// analyzer does not compute yet (negativity, severity, story) stay zero.
-func (a *Analyzer) Analyze(it model.Item) model.Analysis {
-	return a.AnalyzeText(a.Segment(it))
-}
-
-// AnalyzeText analyzes a text that is already cut into words.
-func (a *Analyzer) AnalyzeText(text Text) model.Analysis {
-	an := model.Analysis{Topics: []model.TopicMatch{}}
+// examine analyzes an item's text.
+func (a *Analyzer) examine(it model.Item) *examination {
+	ex := &examination{item: it, doc: a.scan.scan(it.Title, it.Content), topics: []model.TopicMatch{}}
+	all, title := wordFacts(ex.doc)
 	if a.tax != nil {
-		an.Topics = a.tax.Match(text)
-		an.Departments = a.departments(an.Topics)
+		ex.topics, ex.verdicts = a.tax.match(ex.doc, all, title)
 	}
 	if a.places != nil {
-		an.Regions = a.places.Match(text)
+		var names []string
+		for _, tk := range ex.doc.tokens {
+			names = append(names, tk.word)
+		}
+		ex.regions = a.places.Match(names)
+	}
+	if a.neg != nil {
+		ex.sent = a.neg.assess(ex.doc)
+	}
+	if a.sev != nil {
+		ex.inc = a.sev.read(ex.doc)
+	}
+	ex.sig, ex.hasSig = fingerprint(ex.doc.title, ex.doc.body)
+	return ex
+}
+
+// member is the item as the story index sees it.
+func (ex *examination) member() model.StoryMember {
+	m := model.StoryMember{ItemID: ex.item.ID, SourceID: ex.item.SourceID, Title: ex.item.Title, URL: ex.item.URL,
+		At: ex.item.EarliestTime()}
+	if ex.hasSig {
+		m.Signature, m.Bands = ex.sig.bytes(), ex.sig.bands()
+	}
+	return m
+}
+
+// matcher accepts a stored signature that is similar enough.
+func (a *Analyzer) matcher(ex *examination) func([]byte) bool {
+	return func(b []byte) bool {
+		other, ok := signatureFrom(b)
+		return ok && ex.hasSig && ex.sig.similarity(&other) >= a.similarity
+	}
+}
+
+// finish completes the analysis once the item's story is known; a zero
+// spread means the item is a story of its own.
+func (a *Analyzer) finish(ex *examination, st model.StorySpread) model.Analysis {
+	an := model.Analysis{Topics: ex.topics, Regions: ex.regions, StoryID: st.StoryID}
+	if a.tax != nil {
+		an.Departments = a.departments(ex.topics)
+	}
+	if a.neg != nil {
+		an.Negativity, an.Sentiment = ex.sent.score, ex.sent.label
+		an.Reasons = append(an.Reasons, ex.sent.reason())
+	}
+	if a.sev != nil {
+		sp := spread{articles: max(st.Articles, 1), sources: max(st.Sources, 1)}
+		tier, reason := a.sev.assess(ex.inc, ex.sent, ex.topics, sp, a.weight(ex.item.SourceID))
+		an.Severity = tier
+		if reason != "" {
+			an.Reasons = append(an.Reasons, reason)
+		}
+	}
+	if st.StoryID != "" {
+		an.Reasons = append(an.Reasons, storyReason(st))
 	}
 	return an
+}
+
+func storyReason(st model.StorySpread) string {
+	if st.New {
+		return fmt.Sprintf("事件：%s（新事件，首篇报道）", st.StoryID)
+	}
+	if st.FirstSeen.IsZero() {
+		return fmt.Sprintf("事件：%s（同一事件已有%d篇报道、%d个来源）", st.StoryID, st.Articles, st.Sources)
+	}
+	return fmt.Sprintf("事件：%s（同一事件已有%d篇报道、%d个来源，首发于%s）", st.StoryID, st.Articles, st.Sources,
+		st.FirstSeen.In(shanghai).Format("2006-01-02 15:04"))
+}
+
+func (a *Analyzer) weight(source string) float64 {
+	if w, ok := a.weights[source]; ok && w > 0 {
+		return w
+	}
+	return 1
+}
+
+// Analyze analyzes an item on its own: its story is not looked up, so the
+// severity counts it as one article from one source.
+func (a *Analyzer) Analyze(it model.Item) model.Analysis {
+	return a.finish(a.examine(it), model.StorySpread{})
 }
 
 // departments is the union of the topics' default departments, in topic
@@ -118,3 +292,28 @@ func (a *Analyzer) TopicIDs() []string {
 	}
 	return a.tax.TopicIDs()
 }
+
+// TopicName returns the Chinese name of a topic.
+func (a *Analyzer) TopicName(id string) string {
+	if a.tax == nil {
+		return ""
+	}
+	return a.tax.Name(id)
+}
+
+// Mode returns the segmentation mode.
+func (a *Analyzer) Mode() string { return a.scan.mode }
+
+// WithMode returns an analyzer like a that segments in another mode,
+// sharing everything else (the dictionary is not loaded again).
+func (a *Analyzer) WithMode(mode string) (*Analyzer, error) {
+	if mode != ModeFast && mode != ModeFull {
+		return nil, errors.New("analyze: segmentation mode must be fast or full")
+	}
+	b := *a
+	b.scan = newScanner(a.seg, mode, a.words(), a.suffixes())
+	return &b, nil
+}
+
+// Segmenter returns the analyzer's segmenter.
+func (a *Analyzer) Segmenter() *Segmenter { return a.seg }

@@ -27,8 +27,14 @@ func TestAnalyze(t *testing.T) {
 		},
 		{
 			name:        "the lead department follows the strongest topic",
-			item:        model.Item{Title: "化工厂爆炸事故", Content: "附近业主投诉"},
+			item:        model.Item{Title: "化工厂爆炸事故", Content: "附近业主投诉物业"},
 			topics:      []string{"work_safety", "real_estate"},
+			departments: []string{"emergency", "housing"},
+		},
+		{
+			name:        "one word in the body is a passing mention",
+			item:        model.Item{Title: "化工厂爆炸事故", Content: "附近业主投诉"},
+			topics:      []string{"work_safety"},
 			departments: []string{"emergency", "housing"},
 		},
 		{
@@ -50,8 +56,8 @@ func TestAnalyze(t *testing.T) {
 			if !reflect.DeepEqual(an.Departments, tt.departments) {
 				t.Errorf("departments = %v, want %v", an.Departments, tt.departments)
 			}
-			if an.Negativity != 0 || an.Severity != model.SeverityNone || an.StoryID != "" {
-				t.Errorf("fields of later work are set: %+v", an)
+			if an.StoryID != "" {
+				t.Errorf("an item analyzed on its own has a story: %+v", an)
 			}
 		})
 	}
@@ -60,7 +66,8 @@ func TestAnalyze(t *testing.T) {
 func TestAnalyzeWithoutTaxonomyOrPlaces(t *testing.T) {
 	a := New(Options{Segmenter: tinySegmenter(t)})
 	an := a.Analyze(model.Item{Title: "咸宁房价"})
-	if an.Topics == nil || len(an.Topics) != 0 || an.Regions != nil || an.Departments != nil {
+	if an.Topics == nil || len(an.Topics) != 0 || an.Regions != nil || an.Departments != nil ||
+		an.Negativity != 0 || an.Sentiment != "" || an.Severity != model.SeverityNone || len(an.Reasons) != 0 {
 		t.Errorf("Analyze() = %+v, want empty topics and nothing else", an)
 	}
 	if a.TopicIDs() != nil {
@@ -86,6 +93,9 @@ func TestBuildErrors(t *testing.T) {
 		{"taxonomy", func(o *BuildOptions) { o.Taxonomy.Topics[0].Terms = nil }, "analyze: compile taxonomy"},
 		{"places", func(o *BuildOptions) { o.Places.Places[1].Parent = "无此市" }, "analyze: compile places"},
 		{"dictionary", func(o *BuildOptions) { o.Dictionary = []byte("词 不是数\n") }, "analyze: read dictionary testdata/dict.txt:1"},
+		{"negativity", func(o *BuildOptions) { o.Negativity.Negative["x"] = map[string]float64{"坏": -1} }, "analyze: compile negativity"},
+		{"severity", func(o *BuildOptions) { o.Severity.Rules[0].When = "wounded > 1" }, "analyze: compile severity"},
+		{"mode", func(o *BuildOptions) { o.Mode = "slow" }, "segmentation mode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,9 +118,9 @@ func TestBuildAddsTermsAndNamesToSegmenter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := a.Segment(model.Item{Title: "汀泗桥镇河长制", Content: "开发商"})
-	want := Text{Title: []string{"汀泗桥镇", "河长制"}, Body: []string{"开发商"}}
+	got := append(a.seg.Words("汀泗桥镇河长制"), a.seg.Words("开发商")...)
+	want := []string{"汀泗桥镇", "河长制", "开发商"}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Segment() = %q, want %q", got, want)
+		t.Errorf("Words() = %q, want %q", got, want)
 	}
 }

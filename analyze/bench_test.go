@@ -1,79 +1,121 @@
 package analyze
 
 import (
+	"bufio"
+	"bytes"
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/go-ego/gse"
 
 	"github.com/yuqing/yuqing/model"
 )
 
-// benchSentences are the building blocks of the generated news text: local
-// news in the hot-topic areas mixed with everyday news that matches nothing.
-var benchSentences = []string{
-	"通城县隽水镇一小区业主反映开发商延期交房，物业至今没有回应。",
-	"咸安区今年秋季义务教育招生报名启动，家长关心学区如何划分。",
-	"嘉鱼警方破获一起非法集资案，涉案金额超过一千万元。",
-	"群众举报崇阳县一化工厂夜间偷排废水，附近河水发黑发臭。",
-	"赤壁市一煤矿发生透水事故，救援人员连夜赶到现场。",
-	"城乡居民医疗保险缴费标准调整，大病保险报销比例同步提高。",
-	"市民拨打12345热线反映办理营业执照要来回跑，窗口推诿扯皮。",
-	"咸宁高新区企业反映留抵退税到账慢，希望加快减税降费政策落实。",
-	"高校毕业生专场招聘会在咸宁举行，现场提供就业岗位三千余个。",
-	"通城油茶亮相农产品博览会，当地以品牌强农助力乡村振兴。",
-	"今天上午天气晴朗，市民纷纷走出家门到公园散步。",
-	"这场比赛双方打得非常激烈，最终主队以两分的优势取胜。",
-	"新款手机搭载自研芯片，续航和拍照能力都有明显提升。",
-	"据介绍，该项目总投资约二十亿元，预计明年年底建成投产。",
-	"会议要求各地各部门认真贯彻落实上级决策部署，确保各项工作取得实效。",
-	"记者从有关部门获悉，今年前三季度全市经济运行总体平稳、稳中有进。",
+// benchSentences reads the building blocks of the generated news text.
+func benchSentences(t testing.TB) []string {
+	t.Helper()
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(readFile(t, "testdata/bench_sentences.txt")))
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // benchItems generates about size bytes of news, split into items of about
-// one kilobyte, always the same.
-func benchItems(size int) ([]model.Item, int) {
+// one kilobyte (a headline and a body), always the same.
+func benchItems(t testing.TB, size int) ([]model.Item, int) {
+	sentences := benchSentences(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var items []model.Item
 	total := 0
 	for total < size {
 		var body strings.Builder
 		for body.Len() < 1000 {
-			body.WriteString(benchSentences[rng.IntN(len(benchSentences))])
+			body.WriteString(sentences[rng.IntN(len(sentences))])
 		}
-		it := model.Item{Title: benchSentences[rng.IntN(len(benchSentences))], Content: body.String()}
+		title := []rune(sentences[rng.IntN(len(sentences))])
+		it := model.Item{ID: strconv.Itoa(len(items)), Title: string(title[:min(len(title), 20)]), Content: body.String()}
 		total += len(it.Title) + len(it.Content)
 		items = append(items, it)
 	}
 	return items, total
 }
 
-// BenchmarkAnalyze measures the whole analysis with the shipped
-// configuration and gse's embedded dictionary over about 1 MB of text; its
-// MB/s is the throughput of one core.
-func BenchmarkAnalyze(b *testing.B) {
-	a := defaultAnalyzer(b)
-	items, total := benchItems(1 << 20)
-	b.SetBytes(int64(total))
-	runtime.GC() // the garbage of loading the dictionary is not the benchmark's
-	b.ResetTimer()
-	for b.Loop() {
-		for _, it := range items {
-			a.Analyze(it)
-		}
-	}
+// hmmBaseline is gse with its embedded dictionary and HMM model, as a
+// plain `Cut(text, true)` user would run it: what the analyzer's speed is
+// measured against.
+var hmmBaseline struct {
+	once sync.Once
+	seg  gse.Segmenter
 }
 
-// BenchmarkSegment measures segmentation alone, the bulk of the analysis.
-func BenchmarkSegment(b *testing.B) {
-	a := defaultAnalyzer(b)
-	items, total := benchItems(1 << 20)
-	b.SetBytes(int64(total))
-	runtime.GC() // the garbage of loading the dictionary is not the benchmark's
-	b.ResetTimer()
-	for b.Loop() {
-		for _, it := range items {
-			a.Segment(it)
+func baselineSegmenter() *gse.Segmenter {
+	hmmBaseline.once.Do(func() {
+		hmmBaseline.seg.SkipLog = true
+		if err := hmmBaseline.seg.LoadDictEmbed("zh_s"); err != nil {
+			panic(err)
+		}
+		hmmBaseline.seg.LoadModel()
+	})
+	return &hmmBaseline.seg
+}
+
+// rssMB reads the resident set size of the process.
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024
 		}
 	}
+	return 0
+}
+
+// BenchmarkAnalyze compares, in one run and on the same ~1 MB of generated
+// news, a plain gse Cut(text, true) (full segmentation with HMM, the
+// baseline) with the analyzer in both modes: full (segment everything, then
+// match) and fast (find the configured words first, segment only around
+// them). MB/s is per core. rss_MB is the resident memory after the default
+// dictionaries load (the analyzer's and, once loaded, the baseline's).
+func BenchmarkAnalyze(b *testing.B) {
+	fast := defaultAnalyzer(b)
+	full, err := fast.WithMode(ModeFull)
+	if err != nil {
+		b.Fatal(err)
+	}
+	items, total := benchItems(b, 1<<20)
+	runtime.GC()
+	analyzerRSS := rssMB()
+	run := func(name string, analyze func(model.Item)) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(total))
+			runtime.GC() // the garbage of loading a dictionary is not the benchmark's
+			b.ResetTimer()
+			for b.Loop() {
+				for _, it := range items {
+					analyze(it)
+				}
+			}
+			b.ReportMetric(analyzerRSS, "rss_MB")
+		})
+	}
+	run("analyzer_fast", func(it model.Item) { fast.Analyze(it) })
+	run("analyzer_full", func(it model.Item) { full.Analyze(it) })
+	base := baselineSegmenter()
+	run("gse_cut_hmm", func(it model.Item) {
+		base.Cut(it.Title, true)
+		base.Cut(it.Content, true)
+	})
 }

@@ -132,3 +132,70 @@ func setOf(list []string) map[string]bool {
 	}
 	return m
 }
+
+// The demo's incidents reach the areas that own them, not every area a
+// sentence touches (the lead asked for this in issue 3).
+func TestDefaultConfigPrecision(t *testing.T) {
+	a := defaultAnalyzer(t)
+	tests := []struct {
+		title, content string
+		topics         []string
+		severity       model.Severity
+	}{
+		{"家长反映咸安区一中学食堂使用过期食材 市场监管部门介入",
+			"多名家长在网上发帖称，咸安区某中学食堂使用过期肉制品和发霉大米，有学生就餐后出现腹泻。区市场监督管理局已责令食堂停业整改，相关食材已抽样送检，教育部门同步排查全区校园食品安全隐患。",
+			[]string{"food_drug", "education"}, model.SeverityIV},
+		{"鱼岳镇江边夜市天天吵到凌晨两点",
+			"嘉鱼县鱼岳镇江边那条夜市，烧烤摊的音箱开得老大，划拳喝酒吵到凌晨两三点，噪音太大了，家里孩子马上中考根本睡不好。打过几次电话反映，城管来了就关，走了又开。",
+			[]string{"ecology"}, model.SeverityIV},
+		{"通城县一楼盘交房延期近一年 三百余户业主集体维权", original, []string{"real_estate"}, model.SeverityIV},
+		{"干了一年活工资还没拿到，包工头找不到人了",
+			"我们十几个老乡在通山县城一个工地干了一年，包工头说年底结账，现在电话都打不通了，拖欠农民工工资二十多万。快过年了，家里还等着这钱，求大家支招怎么维权。",
+			[]string{"employment"}, model.SeverityIV},
+		{"咸宁高新区通报一起非法集资案 涉案金额超3000万元",
+			"某投资公司以投资养老公寓、承诺年化收益15%为诱饵，向200余名群众非法吸收资金3000余万元。公安机关已立案侦查，冻结部分涉案资金，提醒群众远离高息理财，警惕非法集资陷阱。",
+			[]string{"financial_risk"}, model.SeverityIV},
+		{"赤壁市一在建工地脚手架坍塌 3名工人受伤",
+			"11月23日上午，赤壁市一在建住宅项目工地发生脚手架局部坍塌事故，造成3名工人受伤，均已送医救治，暂无生命危险。",
+			[]string{"work_safety"}, model.SeverityIV},
+		{"某化工厂发生爆炸 已致5人死亡", "事故造成5人死亡、12人受伤，另有2人失踪。", []string{"work_safety"}, model.SeverityIII},
+		{"小区燃气管道泄漏 未发生爆炸 无人员伤亡", "消防部门及时处置。", []string{"work_safety"}, model.SeverityIV},
+		{"咸宁队主场2比1逆转 晋级全省城市足球联赛决赛", "近万名球迷到场助威。", nil, model.SeverityNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			an := a.Analyze(model.Item{Title: tt.title, Content: tt.content})
+			if got := an.TopicIDs(); !reflect.DeepEqual(got, append([]string{}, tt.topics...)) && !(len(got) == 0 && tt.topics == nil) {
+				t.Errorf("topics = %v, want %v", an.Topics, tt.topics)
+			}
+			if an.Severity != tt.severity {
+				t.Errorf("severity = %v, want %v: %q", an.Severity, tt.severity, an.Reasons)
+			}
+		})
+	}
+}
+
+// The fast mode finds the same topics, regions, sentiment and severity as
+// the full segmentation on at least 99.5% of generated items.
+func TestFastAgreesWithFull(t *testing.T) {
+	fast := defaultAnalyzer(t)
+	full, err := fast.WithMode(ModeFull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := benchItems(t, 256<<10)
+	differ := 0
+	for _, it := range items {
+		f, g := fast.Analyze(it), full.Analyze(it)
+		if !reflect.DeepEqual(f.TopicIDs(), g.TopicIDs()) || !reflect.DeepEqual(f.Regions, g.Regions) ||
+			f.Sentiment != g.Sentiment || f.Severity != g.Severity {
+			differ++
+			if differ <= 3 {
+				t.Logf("differ on %q:\nfast %+v\nfull %+v", it.Title, f, g)
+			}
+		}
+	}
+	if agreement := 1 - float64(differ)/float64(len(items)); agreement < 0.995 {
+		t.Errorf("agreement %.4f on %d items, want ≥ 0.995", agreement, len(items))
+	}
+}

@@ -33,7 +33,16 @@ func testOptions(t testing.TB) BuildOptions {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return BuildOptions{Taxonomy: tax, Places: gaz, Dictionary: readFile(t, "testdata/dict.txt"), DictionaryFile: "testdata/dict.txt"}
+	neg, err := config.ParseNegativity(readFile(t, "testdata/negativity.yaml"), "testdata/negativity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev, err := config.ParseSeverity(readFile(t, "testdata/severity.yaml"), "testdata/severity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return BuildOptions{Taxonomy: tax, Places: gaz, Negativity: neg, Severity: sev,
+		Dictionary: readFile(t, "testdata/dict.txt"), DictionaryFile: "testdata/dict.txt"}
 }
 
 func newTestAnalyzer(t testing.TB) *Analyzer {
@@ -66,9 +75,19 @@ func defaultOptions(t testing.TB) BuildOptions {
 	if err != nil {
 		t.Fatal(err)
 	}
+	neg, err := config.ParseNegativity(readFile(t, filepath.Join(dir, "negativity.yaml")), "configs/negativity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev, err := config.ParseSeverity(readFile(t, filepath.Join(dir, "severity.yaml")), "configs/severity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	return BuildOptions{
 		Taxonomy:       tax,
 		Places:         gaz,
+		Negativity:     neg,
+		Severity:       sev,
 		Dictionary:     readFile(t, filepath.Join(dir, "dictionary.txt")),
 		DictionaryFile: "configs/dictionary.txt",
 		Embedded:       true,
@@ -88,4 +107,13 @@ func defaultAnalyzer(t testing.TB) *Analyzer {
 		t.Fatal("the default analyzer failed to load in an earlier test")
 	}
 	return defaults.analyzer
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

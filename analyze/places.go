@@ -103,25 +103,23 @@ type mention struct {
 	sure  bool // named by an unambiguous name at least once
 }
 
-// Match returns the canonical names of the places a text names, nil if
-// none, most specific first (towns, then counties, then the city; within a
-// level by first mention). A town implies its county. A place named only by
-// an ambiguous name counts when the text also surely names a related place:
-// an enclosing place, a place inside it, or another town of its county.
-func (p *Places) Match(text Text) []string {
+// Match returns the canonical names of the places named in words (the
+// words of a text in order, title first; words that name no place are
+// ignored), nil if none, most specific first (towns, then counties, then the
+// city; within a level by first mention). A town implies its county. A
+// place named only by an ambiguous name counts when the text also surely
+// names a related place: an enclosing place, a place inside it, or another
+// town of its county.
+func (p *Places) Match(words []string) []string {
 	found := map[int]*mention{}
-	at := 0
-	for _, words := range [][]string{text.Title, text.Body} {
-		for _, w := range words {
-			if ref, ok := p.index[w]; ok {
-				m := found[ref.place]
-				if m == nil {
-					m = &mention{place: ref.place, first: at}
-					found[ref.place] = m
-				}
-				m.sure = m.sure || !ref.ambiguous
+	for at, w := range words {
+		if ref, ok := p.index[w]; ok {
+			m := found[ref.place]
+			if m == nil {
+				m = &mention{place: ref.place, first: at}
+				found[ref.place] = m
 			}
-			at++
+			m.sure = m.sure || !ref.ambiguous
 		}
 	}
 	var kept []mention

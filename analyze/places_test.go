@@ -49,7 +49,7 @@ func TestPlacesMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := places.Match(Text{Title: tt.title, Body: tt.body})
+			got := places.Match(append(append([]string{}, tt.title...), tt.body...))
 			if len(got) == 0 && len(tt.want) == 0 {
 				return
 			}

@@ -37,6 +37,10 @@ type SegmenterOptions struct {
 	// Words are added as well, so that they are cut out whole: the taxonomy's
 	// terms and the gazetteer's names.
 	Words []string
+	// Extra words are added only when gse does not know them (lexicon
+	// words): forcing common words whole would change how ordinary text is
+	// cut.
+	Extra []string
 }
 
 // Segmenter cuts text into words. One Segmenter is meant to be built once
@@ -86,6 +90,11 @@ func NewSegmenter(opts SegmenterOptions) (*Segmenter, error) {
 	} else {
 		s.gse.Dict = gse.NewDict()
 		s.gse.Init()
+	}
+	for _, w := range opts.Extra {
+		if word := normalizeWord(w); word != "" && strings.IndexFunc(word, unicode.IsSpace) < 0 && s.freq(word) == 0 {
+			entries = append(entries, dictEntry{word: word})
+		}
 	}
 	if err := s.add(entries); err != nil {
 		return nil, err
@@ -250,4 +259,14 @@ func lowerASCII(w string) string {
 		}
 	}
 	return w
+}
+
+// Tokens cuts text into all its segments, punctuation included, as they
+// stand in text (the form the SIGHAN scorer reads).
+func (s *Segmenter) Tokens(text string) []string {
+	var out []string
+	for _, sg := range s.gse.Segment([]byte(text)) {
+		out = append(out, text[sg.Start():sg.End()])
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/internal/prom"
 
 	"github.com/yuqing/yuqing/model"
@@ -31,7 +32,13 @@ type StageOptions struct {
 	Analyzer  *Analyzer
 	Store     Store
 	Publisher Publisher
-	Logger    *slog.Logger
+	// Stories groups articles into stories; nil makes every article a
+	// story of its own, without an id.
+	Stories StoryStore
+	// StoryWindow is how long after its last article a story can still be
+	// joined (default 7 days).
+	StoryWindow time.Duration
+	Logger      *slog.Logger
 	// Registerer receives the stage's metrics; nil keeps them unregistered.
 	Registerer prometheus.Registerer
 	// Clock times the analysis; nil means time.Now.
@@ -41,12 +48,14 @@ type StageOptions struct {
 // Stage analyzes items from the ITEMS stream, stores them and hands them on
 // to the TAGGED stream.
 type Stage struct {
-	analyzer  *Analyzer
-	store     Store
-	publisher Publisher
-	log       *slog.Logger
-	now       func() time.Time
-	metrics   stageMetrics
+	analyzer    *Analyzer
+	store       Store
+	publisher   Publisher
+	stories     StoryStore
+	storyWindow time.Duration
+	log         *slog.Logger
+	now         func() time.Time
+	metrics     stageMetrics
 }
 
 type stageMetrics struct {
@@ -61,11 +70,16 @@ func NewStage(opts StageOptions) (*Stage, error) {
 		return nil, errors.New("analyze: new stage: Analyzer, Store and Publisher are required")
 	}
 	s := &Stage{
-		analyzer:  opts.Analyzer,
-		store:     opts.Store,
-		publisher: opts.Publisher,
-		log:       opts.Logger,
-		now:       opts.Clock,
+		analyzer:    opts.Analyzer,
+		store:       opts.Store,
+		publisher:   opts.Publisher,
+		stories:     opts.Stories,
+		storyWindow: opts.StoryWindow,
+		log:         opts.Logger,
+		now:         opts.Clock,
+	}
+	if s.storyWindow <= 0 {
+		s.storyWindow = config.DefaultStoryWindow
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -131,9 +145,25 @@ func (s *Stage) Handle(ctx context.Context, it model.Item) error {
 		return err
 	}
 	start := s.now()
-	an := s.analyzer.Analyze(it)
+	ex := s.analyzer.examine(it)
 	s.metrics.duration.Observe(s.now().Sub(start).Seconds())
 
+	// The story comes before the item is saved and published, so that the
+	// tagged item carries its story id and severity counts its spread.
+	var spread model.StorySpread
+	if s.stories != nil {
+		var err error
+		m := ex.member()
+		if m.At.IsZero() {
+			m.At = s.now()
+		}
+		spread, err = s.stories.AssignStory(ctx, m, m.At.Add(-s.storyWindow), s.analyzer.matcher(ex))
+		if err != nil {
+			s.metrics.items.WithLabelValues(resultFailed).Inc()
+			return fmt.Errorf("analyze: assign story of item %s: %w", it.ID, err)
+		}
+	}
+	an := s.analyzer.finish(ex, spread)
 	tagged := model.TaggedItem{Item: it, Analysis: an}
 	inserted, err := s.store.SaveTagged(ctx, tagged)
 	if err != nil {
@@ -146,7 +176,7 @@ func (s *Stage) Handle(ctx context.Context, it model.Item) error {
 	}
 	s.count(inserted, an)
 	s.log.DebugContext(ctx, "analyzed item", "item_id", it.ID, "topics", an.TopicIDs(),
-		"regions", an.Regions, "inserted", inserted)
+		"regions", an.Regions, "severity", an.Severity.String(), "story_id", an.StoryID, "inserted", inserted)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/yuqing/yuqing/model"
 )
@@ -20,6 +21,8 @@ const maxTagLine = 1 << 20
 // tagInput is one JSON input line of RunTag.
 type tagInput struct {
 	ID      string `json:"id"`
+	Source  string `json:"source"`
+	URL     string `json:"url"`
 	Title   string `json:"title"`
 	Content string `json:"content"`
 }
@@ -30,6 +33,10 @@ type tagOutput struct {
 	ID          string             `json:"id"`
 	Topics      []model.TopicMatch `json:"topics"`
 	Regions     []string           `json:"regions"`
+	Negativity  float64            `json:"negativity"`
+	Sentiment   string             `json:"sentiment"`
+	Severity    model.Severity     `json:"severity"`
+	StoryID     string             `json:"story_id"`
 	Departments []string           `json:"departments"`
 }
 
@@ -39,17 +46,33 @@ type tagError struct {
 	Error string `json:"error"`
 }
 
+// TagOptions change what RunTag reads and writes.
+type TagOptions struct {
+	// Text reads plain text lines (each a title, its id the line number)
+	// instead of JSON lines.
+	Text bool
+	// Explain writes a readable explanation per item instead of JSON.
+	Explain bool
+}
+
 // RunTag analyzes lines from in and writes one JSON line per input line to
 // out. Input lines are JSON objects {"id","title","content"} (unknown fields
-// are ignored, so stored items can be piped in), or, with textMode, plain
-// text taken as a title whose id is the line number. Blank lines are skipped.
-// A line that cannot be read yields {"line":N,"error":"…"} and the run goes
-// on; RunTag fails only when reading in, writing out or ctx fails.
+// are ignored, so stored items can be piped in), or, with opts.Text, plain
+// text taken as a title whose id is the line number. Blank lines are
+// skipped. Articles among the input that are near-copies of each other share
+// a story. A line that cannot be read yields {"line":N,"error":"…"} and the
+// run goes on; RunTag fails only when reading in, writing out or ctx fails.
 func RunTag(ctx context.Context, a *Analyzer, in io.Reader, out io.Writer, textMode bool) error {
+	return RunTagWith(ctx, a, in, out, TagOptions{Text: textMode})
+}
+
+// RunTagWith is RunTag with all the options.
+func RunTagWith(ctx context.Context, a *Analyzer, in io.Reader, out io.Writer, opts TagOptions) error {
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	stories := NewMemoryStories()
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("analyze: tag: %w", err)
@@ -59,7 +82,7 @@ func RunTag(ctx context.Context, a *Analyzer, in io.Reader, out io.Writer, textM
 			return fmt.Errorf("analyze: tag: read line %d: %w", n, err)
 		}
 		if len(line) > 0 || tooLong {
-			if werr := enc.Encode(tagLine(a, line, n, tooLong, textMode)); werr != nil {
+			if werr := writeTag(ctx, w, enc, a, stories, line, n, tooLong, opts); werr != nil {
 				return fmt.Errorf("analyze: tag: write output: %w", werr)
 			}
 		}
@@ -73,22 +96,43 @@ func RunTag(ctx context.Context, a *Analyzer, in io.Reader, out io.Writer, textM
 	return nil
 }
 
-// tagLine turns one input line into its output value.
-func tagLine(a *Analyzer, line []byte, n int, tooLong, textMode bool) any {
+// writeTag analyzes one input line and writes its result.
+func writeTag(ctx context.Context, w io.Writer, enc *json.Encoder, a *Analyzer, stories *MemoryStories,
+	line []byte, n int, tooLong bool, opts TagOptions) error {
+	var in tagInput
+	var err error
 	if tooLong {
-		return tagError{Line: n, Error: fmt.Sprintf("line longer than %d bytes", maxTagLine)}
+		err = fmt.Errorf("line longer than %d bytes", maxTagLine)
+	} else {
+		in, err = parseTagLine(line, n, opts.Text)
 	}
-	in, err := parseTagLine(line, n, textMode)
 	if err != nil {
-		return tagError{Line: n, Error: err.Error()}
+		if opts.Explain {
+			_, werr := fmt.Fprintf(w, "── line %d: %s\n\n", n, err)
+			return werr
+		}
+		return enc.Encode(tagError{Line: n, Error: err.Error()})
 	}
-	an := a.Analyze(model.Item{ID: in.ID, Title: in.Title, Content: in.Content})
-	return tagOutput{
+	it := model.Item{ID: in.ID, SourceID: in.Source, Title: in.Title, Content: in.Content, URL: in.URL}
+	ex := a.examine(it)
+	st, err := stories.AssignStory(ctx, ex.member(), time.Time{}, a.matcher(ex))
+	if err != nil {
+		return err
+	}
+	an := a.finish(ex, st)
+	if opts.Explain {
+		return explain(w, a, ex, an)
+	}
+	return enc.Encode(tagOutput{
 		ID:          in.ID,
 		Topics:      an.Topics,
 		Regions:     nonNil(an.Regions),
+		Negativity:  an.Negativity,
+		Sentiment:   an.Sentiment,
+		Severity:    an.Severity,
+		StoryID:     an.StoryID,
 		Departments: nonNil(an.Departments),
-	}
+	})
 }
 
 // parseTagLine reads one non-blank input line. A JSON line without an id

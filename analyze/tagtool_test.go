@@ -168,3 +168,23 @@ func FuzzRunTag(f *testing.F) {
 		}
 	})
 }
+
+// The explanation of our own fixture: every part of the analysis, the
+// topics turned down with their reason, and the Chinese reasons.
+func TestRunTagExplainGolden(t *testing.T) {
+	a := newTestAnalyzer(t)
+	in := readFile(t, "testdata/explain_input.jsonl")
+	var out bytes.Buffer
+	if err := RunTagWith(context.Background(), a, bytes.NewReader(in), &out, TagOptions{Explain: true}); err != nil {
+		t.Fatal(err)
+	}
+	const golden = "testdata/explain_output.golden.txt"
+	if *update {
+		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := readFile(t, golden); !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("explanation differs from %s (run with -update to accept):\ngot:\n%s\nwant:\n%s", golden, out.Bytes(), want)
+	}
+}

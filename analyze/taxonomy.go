@@ -11,23 +11,14 @@ import (
 	"unicode"
 
 	"github.com/yuqing/yuqing/config"
-	"github.com/yuqing/yuqing/model"
 )
-
-// titleBoost multiplies the weight of a term found in the title: a headline
-// says what an item is about more reliably than a passing mention.
-const titleBoost = 1.5
-
-// Text is an item cut into words once, shared by every part of the analysis.
-type Text struct {
-	Title []string
-	Body  []string
-}
 
 // Taxonomy matches the hot-topic areas. It is immutable and safe for
 // concurrent use.
 type Taxonomy struct {
-	topics []topic
+	topics   []topic
+	defaults config.TaxonomyDefaults
+	exclude  []exclusion
 	// index maps a normalized term to the topics that list it.
 	index map[string][]termRef
 }
@@ -36,6 +27,22 @@ type topic struct {
 	id, name    string
 	departments []string
 	threshold   float64
+	titleBoost  float64
+	rules       []weightedRule
+	require     *rule
+	exclude     *rule
+}
+
+type weightedRule struct {
+	name   string
+	rule   *rule
+	weight float64
+}
+
+type exclusion struct {
+	name      string
+	rule      *rule
+	keepScore float64
 }
 
 type termRef struct {
@@ -46,8 +53,17 @@ type termRef struct {
 // CompileTaxonomy checks a taxonomy and builds its matcher. Every problem is
 // reported, each with the topic and its place.
 func CompileTaxonomy(tx config.Taxonomy) (*Taxonomy, error) {
-	t := &Taxonomy{index: map[string][]termRef{}}
+	t := &Taxonomy{index: map[string][]termRef{}, defaults: tx.Defaults}
+	withDefault(&t.defaults)
 	var problems []error
+	for _, ex := range tx.Exclude {
+		r, err := compileRule(ex.Match, nil)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("analyze: compile taxonomy: %s: exclude %q: %w", ex.Pos, ex.Name, err))
+			continue
+		}
+		t.exclude = append(t.exclude, exclusion{name: cmp.Or(ex.Name, r.source), rule: r, keepScore: ex.KeepScore})
+	}
 	seen := map[string]bool{}
 	for i, ct := range tx.Topics {
 		fail := func(format string, args ...any) {
@@ -61,17 +77,18 @@ func CompileTaxonomy(tx config.Taxonomy) (*Taxonomy, error) {
 			fail("id is used twice")
 		}
 		seen[ct.ID] = true
-		if len(ct.Terms) == 0 {
+		if len(ct.Terms) == 0 && len(ct.Rules) == 0 {
 			fail("has no terms")
 		}
-		threshold := ct.Threshold
-		if threshold == 0 {
-			threshold = 1 // the documented default, for taxonomies built in code
-		}
-		if !(threshold > 0) || math.IsInf(threshold, 1) {
+		tp := topic{id: ct.ID, name: ct.Name, departments: ct.Departments,
+			threshold: cmp.Or(ct.Threshold, t.defaults.Threshold), titleBoost: cmp.Or(ct.TitleBoost, t.defaults.TitleBoost)}
+		if !(tp.threshold > 0) || math.IsInf(tp.threshold, 1) {
 			fail("threshold %v must be a positive number", ct.Threshold)
 		}
-		t.topics = append(t.topics, topic{id: ct.ID, name: ct.Name, departments: ct.Departments, threshold: threshold})
+		for _, msg := range tp.compileRules(ct) {
+			fail("%s", msg)
+		}
+		t.topics = append(t.topics, tp)
 		for _, msg := range t.addTerms(i, ct.Terms) {
 			fail("%s", msg)
 		}
@@ -82,6 +99,41 @@ func CompileTaxonomy(tx config.Taxonomy) (*Taxonomy, error) {
 	return t, nil
 }
 
+func withDefault(d *config.TaxonomyDefaults) {
+	d.Threshold = cmp.Or(d.Threshold, config.DefaultTopicThreshold)
+	d.TitleBoost = cmp.Or(d.TitleBoost, config.DefaultTitleBoost)
+	d.SecondaryRatio = cmp.Or(d.SecondaryRatio, config.DefaultSecondaryRatio)
+	d.MaxTopics = cmp.Or(d.MaxTopics, config.DefaultMaxTopics)
+	d.BodyMinEvidence = cmp.Or(d.BodyMinEvidence, config.DefaultBodyMinEvidence)
+}
+
+func (tp *topic) compileRules(ct config.Topic) []string {
+	var problems []string
+	for _, cr := range ct.Rules {
+		r, err := compileRule(cr.Match, nil)
+		switch {
+		case err != nil:
+			problems = append(problems, err.Error())
+		case !(cr.Weight > 0) || math.IsInf(cr.Weight, 1):
+			problems = append(problems, fmt.Sprintf("rule %q needs a positive weight", cr.Match))
+		default:
+			tp.rules = append(tp.rules, weightedRule{name: cmp.Or(cr.Name, r.source), rule: r, weight: cr.Weight})
+		}
+	}
+	var err error
+	if ct.Require != "" {
+		if tp.require, err = compileRule(ct.Require, nil); err != nil {
+			problems = append(problems, "require: "+err.Error())
+		}
+	}
+	if ct.Exclude != "" {
+		if tp.exclude, err = compileRule(ct.Exclude, nil); err != nil {
+			problems = append(problems, "exclude: "+err.Error())
+		}
+	}
+	return problems
+}
+
 // addTerms indexes the terms of topic i in a stable order and returns what
 // is wrong with them.
 func (t *Taxonomy) addTerms(i int, terms map[string]float64) []string {
@@ -90,6 +142,9 @@ func (t *Taxonomy) addTerms(i int, terms map[string]float64) []string {
 	for _, raw := range slices.Sorted(maps.Keys(terms)) {
 		w := terms[raw]
 		term := normalizeWord(raw)
+		if rest, ok := strings.CutPrefix(term, "*"); ok {
+			term = "*" + normalizeWord(rest)
+		}
 		switch {
 		case term == "" || strings.IndexFunc(term, unicode.IsSpace) >= 0:
 			problems = append(problems, fmt.Sprintf("term %q must be one word, without spaces", raw))
@@ -111,15 +166,63 @@ func (t *Taxonomy) addTerms(i int, terms map[string]float64) []string {
 	return problems
 }
 
-// Terms returns every term, normalized, sorted: the words the segmenter
-// must keep whole.
+// Terms returns every whole-word term, normalized, sorted: the words the
+// segmenter must keep whole.
 func (t *Taxonomy) Terms() []string {
-	terms := make([]string, 0, len(t.index))
+	var terms []string
 	for term := range t.index {
-		terms = append(terms, term)
+		if !strings.HasPrefix(term, "*") {
+			terms = append(terms, term)
+		}
 	}
 	slices.Sort(terms)
 	return terms
+}
+
+// Suffixes returns the endings of the suffix terms ("*大学" → "大学").
+func (t *Taxonomy) Suffixes() []string {
+	var out []string
+	for term := range t.index {
+		if rest, ok := strings.CutPrefix(term, "*"); ok {
+			out = append(out, rest)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RuleWords returns the words of the rules and exclusions, sorted: the
+// scanner must find them, but they are ordinary words that the segmenter
+// need not be forced to keep whole.
+func (t *Taxonomy) RuleWords() []string {
+	set := map[string]bool{}
+	for _, tp := range t.topics {
+		for _, r := range tp.allRules() {
+			for _, w := range r.words() {
+				set[w] = true
+			}
+		}
+	}
+	for _, ex := range t.exclude {
+		for _, w := range ex.rule.words() {
+			set[w] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+func (tp *topic) allRules() []*rule {
+	var rs []*rule
+	for _, wr := range tp.rules {
+		rs = append(rs, wr.rule)
+	}
+	if tp.require != nil {
+		rs = append(rs, tp.require)
+	}
+	if tp.exclude != nil {
+		rs = append(rs, tp.exclude)
+	}
+	return rs
 }
 
 // TopicIDs returns the topic ids in taxonomy order.
@@ -141,50 +244,12 @@ func (t *Taxonomy) Departments(topicID string) []string {
 	return nil
 }
 
-// topicHits collects the distinct terms of one topic found in a text.
-type topicHits struct {
-	terms []string
-	score float64
-}
-
-// Match returns the topics whose score reaches their threshold, highest
-// score first (then by id). A term counts once however often it occurs,
-// boosted if it occurs in the title; terms are listed in order of first
-// appearance, title before body.
-func (t *Taxonomy) Match(text Text) []model.TopicMatch {
-	hits := map[int]*topicHits{}
-	scan := func(words []string, boost float64) {
-		for _, w := range words {
-			for _, ref := range t.index[w] {
-				h := hits[ref.topic]
-				if h == nil {
-					h = &topicHits{}
-					hits[ref.topic] = h
-				}
-				if slices.Contains(h.terms, w) {
-					continue
-				}
-				h.terms = append(h.terms, w)
-				h.score += ref.weight * boost
-			}
+// Name returns the Chinese name of a topic, "" if unknown.
+func (t *Taxonomy) Name(topicID string) string {
+	for _, tp := range t.topics {
+		if tp.id == topicID {
+			return tp.name
 		}
 	}
-	scan(text.Title, titleBoost)
-	scan(text.Body, 1)
-
-	matches := []model.TopicMatch{}
-	for i, h := range hits {
-		tp := t.topics[i]
-		score := math.Round(h.score*100) / 100
-		if score >= tp.threshold {
-			matches = append(matches, model.TopicMatch{ID: tp.id, Name: tp.name, Score: score, Terms: h.terms})
-		}
-	}
-	slices.SortFunc(matches, func(a, b model.TopicMatch) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return matches
+	return ""
 }

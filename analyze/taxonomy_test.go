@@ -9,156 +9,154 @@ import (
 	"github.com/yuqing/yuqing/model"
 )
 
-func testTaxonomy(t *testing.T) *Taxonomy {
+// ruleTaxonomy exercises every part of the taxonomy language.
+const ruleTaxonomy = `
+version: 2
+defaults: {threshold: 1, title_boost: 1.5, secondary_ratio: 0.5, max_topics: 2, body_min_evidence: 2}
+exclude:
+  - {name: 体育, match: "any(比赛, 球员)", keep_score: 4}
+topics:
+  - id: food
+    name: 食品
+    departments: [market]
+    terms: {食品: 1, 过期: 1}
+    rules:
+      - {name: 食堂食品问题, match: "all(食堂, any(过期, 发霉))", weight: 2}
+  - id: school
+    name: 教育
+    departments: [education]
+    terms: {学校: 1, 学生: 0.5, 家长: 0.5, "*大学": 1}
+    exclude: "any(网游)"
+  - id: noise
+    name: 噪声
+    departments: [ecology]
+    terms: {噪音: 1, 扰民: 1}
+    require: "any(夜市, 工地)"
+  - id: safety
+    name: 安全
+    departments: [emergency, housing]
+    threshold: 3
+    terms: {爆炸: 2, 事故: 1}
+  - id: tax
+    name: 税
+    departments: [tax]
+    terms: {减税: 2, 纳税人: 1}
+`
+
+func ruleAnalyzer(t *testing.T) *Analyzer {
 	t.Helper()
-	tx := config.Taxonomy{Topics: []config.Topic{
-		{ID: "real_estate", Name: "房地产市场", Departments: []string{"housing"},
-			Terms: map[string]float64{"房价": 2, "业主": 1, "开发商": 0.5, "物业": 0.8, "P2P": 1}},
-		{ID: "education", Name: "教育", Departments: []string{"education"},
-			Terms: map[string]float64{"学校": 1, "学生": 0.5, "家长": 0.5, "学区房": 1}},
-		{ID: "housing_plus", Name: "学区", Departments: []string{"housing"},
-			Terms: map[string]float64{"学区房": 1}},
-		{ID: "safety", Name: "安全生产", Threshold: 3,
-			Terms: map[string]float64{"事故": 1, "爆炸": 1.5}},
-		{ID: "thirds", Name: "三分",
-			Terms: map[string]float64{"甲": 0.333, "乙": 0.333, "丙": 0.333}},
-	}}
-	tax, err := CompileTaxonomy(tx)
+	tax, err := config.ParseTaxonomy([]byte(ruleTaxonomy), "rules.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tax
+	opts := testOptions(t)
+	opts.Taxonomy = tax
+	a, err := Build(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
-func TestTaxonomyMatch(t *testing.T) {
-	tax := testTaxonomy(t)
+func TestTaxonomyRules(t *testing.T) {
+	a := ruleAnalyzer(t)
 	tests := []struct {
-		name        string
-		title, body []string
-		want        []model.TopicMatch
+		name          string
+		title, body   string
+		want          []model.TopicMatch
+		rejected, why string // a topic turned down and a part of its reason
 	}{
-		{
-			name: "whole word matches",
-			body: []string{"今年", "房价", "上涨"},
-			want: []model.TopicMatch{{ID: "real_estate", Name: "房地产市场", Score: 2, Terms: []string{"房价"}}},
-		},
-		{
-			name: "a term inside a longer word does not match",
-			body: []string{"住房价格", "上涨", "开发商品"},
-			want: []model.TopicMatch{},
-		},
-		{
-			name:  "title counts one and a half times",
-			title: []string{"物业", "纠纷"},
-			want:  []model.TopicMatch{{ID: "real_estate", Name: "房地产市场", Score: 1.2, Terms: []string{"物业"}}},
-		},
-		{
-			name: "below the threshold in the body",
-			body: []string{"物业", "纠纷"},
-			want: []model.TopicMatch{},
-		},
-		{
-			name:  "an ambiguous word needs support even in the title",
-			title: []string{"学生", "比赛"},
-			want:  []model.TopicMatch{},
-		},
-		{
-			name: "two ambiguous words support each other",
-			body: []string{"学生", "家长"},
-			want: []model.TopicMatch{{ID: "education", Name: "教育", Score: 1, Terms: []string{"学生", "家长"}}},
-		},
-		{
-			name: "a repeated term counts once",
-			body: []string{"物业", "物业", "物业", "物业"},
-			want: []model.TopicMatch{},
-		},
-		{
-			name:  "a term in title and body counts once, boosted, listed in title order",
-			title: []string{"业主", "维权"},
-			body:  []string{"房价", "业主", "开发商", "房价"},
-			want:  []model.TopicMatch{{ID: "real_estate", Name: "房地产市场", Score: 4, Terms: []string{"业主", "房价", "开发商"}}},
-		},
-		{
-			name: "custom threshold",
-			body: []string{"事故", "爆炸"},
-			want: []model.TopicMatch{},
-		},
-		{
-			name:  "custom threshold reached",
-			title: []string{"爆炸", "事故"},
-			want:  []model.TopicMatch{{ID: "safety", Name: "安全生产", Score: 3.75, Terms: []string{"爆炸", "事故"}}},
-		},
-		{
-			name: "one word for two topics; sorted by score then id",
-			body: []string{"学区房", "学校"},
+		{name: "a term in the title counts one and a half times", title: "学校",
+			want: []model.TopicMatch{{ID: "school", Name: "教育", Score: 1.5, Terms: []string{"学校"}}}},
+		{name: "a single term in the body is a passing mention", body: "学校",
+			want: []model.TopicMatch{}, rejected: "school", why: "passing mention"},
+		{name: "two terms in the body are evidence", body: "学校，家长",
+			want: []model.TopicMatch{{ID: "school", Name: "教育", Score: 1.5, Terms: []string{"学校", "家长"}}}},
+		{name: "a term inside a longer word does not count", title: "学校长", body: "",
+			want: []model.TopicMatch{}},
+		{name: "a rule alone in the body is one piece of evidence", body: "食堂的饭菜发霉了",
+			want: []model.TopicMatch{}, rejected: "food", why: "passing mention"},
+		{name: "all/any rule adds its weight and names its words", body: "食堂的饭菜发霉了，食品",
+			want: []model.TopicMatch{{ID: "food", Name: "食品", Score: 3, Terms: []string{"食品", "食堂", "发霉"}}}},
+		{name: "rule and term together, the rule holding on the title is boosted", title: "食堂过期",
+			want: []model.TopicMatch{{ID: "food", Name: "食品", Score: 4.5, Terms: []string{"过期", "食堂"}}}},
+		{name: "the rule needs all its parts", title: "食堂",
+			want: []model.TopicMatch{}},
+		{name: "a topic's exclude vetoes it", title: "学校禁止网游",
+			want: []model.TopicMatch{}, rejected: "school", why: "excluded by any(网游)"},
+		{name: "require: context must be present", title: "噪音",
+			want: []model.TopicMatch{}, rejected: "noise", why: "required context missing"},
+		{name: "require satisfied", title: "夜市噪音",
+			want: []model.TopicMatch{{ID: "noise", Name: "噪声", Score: 1.5, Terms: []string{"噪音"}}}},
+		{name: "own threshold", title: "事故",
+			want: []model.TopicMatch{}, rejected: "safety", why: "below threshold 3"},
+		{name: "own threshold reached", title: "爆炸事故",
+			want: []model.TopicMatch{{ID: "safety", Name: "安全", Score: 4.5, Terms: []string{"爆炸", "事故"}}}},
+		{name: "a secondary topic below half of the lead is dropped", title: "爆炸事故", body: "学校，家长",
+			want:     []model.TopicMatch{{ID: "safety", Name: "安全", Score: 4.5, Terms: []string{"爆炸", "事故"}}},
+			rejected: "school", why: "secondary mention"},
+		{name: "a close second topic is kept", title: "减税", body: "学校，家长",
 			want: []model.TopicMatch{
-				{ID: "education", Name: "教育", Score: 2, Terms: []string{"学区房", "学校"}},
-				{ID: "housing_plus", Name: "学区", Score: 1, Terms: []string{"学区房"}},
-			},
-		},
-		{
-			name: "equal scores sort by id",
-			body: []string{"学区房", "业主"},
+				{ID: "tax", Name: "税", Score: 3, Terms: []string{"减税"}},
+				{ID: "school", Name: "教育", Score: 1.5, Terms: []string{"学校", "家长"}}}},
+		{name: "at most two topics", title: "减税学校食品",
 			want: []model.TopicMatch{
-				{ID: "education", Name: "教育", Score: 1, Terms: []string{"学区房"}},
-				{ID: "housing_plus", Name: "学区", Score: 1, Terms: []string{"学区房"}},
-				{ID: "real_estate", Name: "房地产市场", Score: 1, Terms: []string{"业主"}},
-			},
-		},
-		{
-			name: "score is rounded before the threshold is applied",
-			body: []string{"甲", "乙", "丙"},
-			want: []model.TopicMatch{{ID: "thirds", Name: "三分", Score: 1, Terms: []string{"甲", "乙", "丙"}}},
-		},
-		{
-			name: "terms are lower-cased like words",
-			body: []string{"p2p"},
-			want: []model.TopicMatch{{ID: "real_estate", Name: "房地产市场", Score: 1, Terms: []string{"p2p"}}},
-		},
-		{
-			name: "nothing",
-			want: []model.TopicMatch{},
-		},
+				{ID: "tax", Name: "税", Score: 3, Terms: []string{"减税"}},
+				{ID: "food", Name: "食品", Score: 1.5, Terms: []string{"食品"}}},
+			rejected: "school", why: "already 2 topics"},
+		{name: "sport news is not hot-topic news", title: "学校比赛",
+			want: []model.TopicMatch{}, rejected: "school", why: "not hot-topic news: 体育 (比赛)"},
+		{name: "a strong topic survives the exclusion (keep_score)", title: "爆炸事故", body: "比赛",
+			want: []model.TopicMatch{{ID: "safety", Name: "安全", Score: 4.5, Terms: []string{"爆炸", "事故"}}}},
+		{name: "a suffix term matches any word ending in it, listed as found", title: "武汉大学",
+			want: []model.TopicMatch{{ID: "school", Name: "教育", Score: 1.5, Terms: []string{"武汉大学"}}}},
+		{name: "nothing", title: "天气晴朗", want: []model.TopicMatch{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tax.Match(Text{Title: tt.title, Body: tt.body})
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Match() =\n%+v\nwant\n%+v", got, tt.want)
+			ex := a.examine(model.Item{Title: tt.title, Content: tt.body})
+			if !reflect.DeepEqual(ex.topics, tt.want) {
+				t.Errorf("topics =\n%+v\nwant\n%+v", ex.topics, tt.want)
 			}
+			if tt.rejected == "" {
+				return
+			}
+			for _, v := range ex.verdicts {
+				if v.id == tt.rejected {
+					if v.kept || !strings.Contains(v.why, tt.why) {
+						t.Errorf("verdict on %s = kept %v, %q; want turned down for %q", v.id, v.kept, v.why, tt.why)
+					}
+					return
+				}
+			}
+			t.Errorf("no verdict on %s: %+v", tt.rejected, ex.verdicts)
 		})
 	}
 }
 
 func TestTaxonomyAccessors(t *testing.T) {
-	tax := testTaxonomy(t)
-	if got, want := tax.TopicIDs(), []string{"real_estate", "education", "housing_plus", "safety", "thirds"}; !reflect.DeepEqual(got, want) {
+	a := ruleAnalyzer(t)
+	tax := a.tax
+	if got, want := tax.TopicIDs(), []string{"food", "school", "noise", "safety", "tax"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("TopicIDs() = %v, want %v", got, want)
 	}
-	if got, want := tax.Departments("real_estate"), []string{"housing"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Departments(real_estate) = %v, want %v", got, want)
+	if got, want := tax.Departments("safety"), []string{"emergency", "housing"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Departments(safety) = %v, want %v", got, want)
 	}
-	if got := tax.Departments("nope"); got != nil {
-		t.Errorf("Departments(nope) = %v, want nil", got)
+	if tax.Departments("nope") != nil || tax.Name("nope") != "" || tax.Name("tax") != "税" {
+		t.Error("Departments/Name of an unknown topic, or Name of a known one, is wrong")
 	}
-	terms := tax.Terms()
-	for _, want := range []string{"p2p", "房价", "学区房", "甲"} {
-		if !contains(terms, want) {
-			t.Errorf("Terms() lacks %q: %v", want, terms)
+	if got := tax.Suffixes(); !reflect.DeepEqual(got, []string{"大学"}) {
+		t.Errorf("Suffixes() = %v", got)
+	}
+	for _, w := range []string{"食堂", "发霉", "网游", "夜市", "比赛"} {
+		if !contains(tax.RuleWords(), w) || contains(tax.Terms(), w) {
+			t.Errorf("%s should be a rule word, not a term", w)
 		}
 	}
-	if n := len(terms); n != 14 {
-		t.Errorf("Terms() has %d terms, want 14 distinct: %v", n, terms)
+	if contains(tax.Terms(), "*大学") {
+		t.Error("a suffix term is not a whole word for the segmenter")
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestCompileTaxonomyErrors(t *testing.T) {
@@ -172,7 +170,10 @@ func TestCompileTaxonomyErrors(t *testing.T) {
 		{ID: "punct", Name: "标点", Pos: pos, Terms: map[string]float64{"，。": 1}},
 		{ID: "same", Name: "同词", Pos: pos, Terms: map[string]float64{"P2P": 1, "p2p": 2}},
 		{ID: "threshold", Name: "阈值", Pos: pos, Threshold: -1, Terms: map[string]float64{"词": 1}},
-	}}
+		{ID: "rule", Name: "规则", Pos: pos, Terms: map[string]float64{"词": 1},
+			Rules:   []config.TopicRule{{Match: "all(甲,", Weight: 1}, {Match: "乙", Weight: 0}, {Match: "deaths >= 3", Weight: 1}},
+			Require: "any(", Exclude: "none()"},
+	}, Exclude: []config.Exclusion{{Name: "坏", Match: "all)", Pos: pos}}}
 	_, err := CompileTaxonomy(tx)
 	if err == nil {
 		t.Fatal("CompileTaxonomy accepted a broken taxonomy")
@@ -186,6 +187,12 @@ func TestCompileTaxonomyErrors(t *testing.T) {
 		`topics.yaml:7: topic "punct": term "，。" has no letter or digit`,
 		`topics.yaml:7: topic "same": terms "P2P" and "p2p" are the same word`,
 		`topics.yaml:7: topic "threshold": threshold -1 must be a positive number`,
+		`topic "rule": rule "all(甲,"`,
+		`topic "rule": rule "乙" needs a positive weight`,
+		`comparisons (deaths) are for severity rules`,
+		`topic "rule": require: rule "any("`,
+		`topic "rule": exclude: rule "none()"`,
+		`topics.yaml:7: exclude "坏"`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -193,20 +200,5 @@ func TestCompileTaxonomyErrors(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "analyze: compile taxonomy: ") {
 		t.Errorf("error is not prefixed: %v", err)
-	}
-}
-
-func TestCompileTaxonomyDefaultThreshold(t *testing.T) {
-	tax, err := CompileTaxonomy(config.Taxonomy{Topics: []config.Topic{
-		{ID: "t", Name: "T", Terms: map[string]float64{"甲": 0.9, "乙": 0.1}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := tax.Match(Text{Body: []string{"甲"}}); len(got) != 0 {
-		t.Errorf("0.9 reached the default threshold of 1: %v", got)
-	}
-	if got := tax.Match(Text{Body: []string{"甲", "乙"}}); len(got) != 1 {
-		t.Errorf("1.0 did not reach the default threshold of 1: %v", got)
 	}
 }

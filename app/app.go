@@ -52,6 +52,7 @@ type App struct {
 	analyzeSt  *analyze.Stage
 	alertSt    *alert.Stage
 	dispatcher *alert.Dispatcher
+	notifiers  map[string]alert.Notifier
 	web        *web.Server
 
 	loops []loop

@@ -11,10 +11,16 @@ import (
 // until Start. Each stage is wired in its own file.
 func (a *App) buildStages(o Options) error {
 	a.buildWeb()
+	if err := a.buildReceivers(o); err != nil {
+		return err
+	}
 	if err := a.buildAlerting(o); err != nil {
 		return err
 	}
 	if err := a.buildAnalysis(); err != nil {
+		return err
+	}
+	if err := a.buildReport(o); err != nil {
 		return err
 	}
 	return a.buildIngest()

@@ -139,6 +139,50 @@ type Analyze struct {
 	PlacesFile string `yaml:"places_file"`
 	// Workers is how many items are analyzed at once.
 	Workers int `yaml:"workers"`
+	// NegativityFile is the negativity lexicon. Empty: built-in.
+	NegativityFile string `yaml:"negativity_file"`
+	// SeverityFile holds the severity rules. Empty: built-in.
+	SeverityFile string `yaml:"severity_file"`
+	// Segmentation is "fast" (default: find the configured words first and
+	// segment only around them) or "full" (segment every text whole).
+	Segmentation string `yaml:"segmentation"`
+	// Stories groups reprints and near-copies of an article.
+	Stories Stories `yaml:"stories"`
+	// Surges watches topics and stories for spikes.
+	Surges Surges `yaml:"surges"`
+
+	// Loaded from the files named above.
+	Negativity Negativity    `yaml:"-"`
+	Severity   SeverityRules `yaml:"-"`
+}
+
+// Stories configures the grouping of articles into stories.
+type Stories struct {
+	// Similarity is the estimated Jaccard similarity of their word
+	// shingles from which two articles are one story (default 0.5).
+	Similarity float64 `yaml:"similarity"`
+	// Window is how long after its last article a story can still be
+	// joined (default 7d).
+	Window Duration `yaml:"window"`
+}
+
+// Surges configures spike detection.
+type Surges struct {
+	// Disabled turns detection off.
+	Disabled bool `yaml:"disabled"`
+	// Interval is how often counts are checked (default 5m).
+	Interval Duration `yaml:"interval"`
+	// Baseline is the history a window is compared with (default 14d).
+	Baseline Duration `yaml:"baseline"`
+	// Method is "mad" (median + k·MAD, default) or "sigma" (mean + k·σ).
+	Method string `yaml:"method"`
+	// K is the number of deviations a spike must exceed (default 3).
+	K float64 `yaml:"k"`
+	// MinHour and MinDay are the fewest articles an hour or a day needs to
+	// count as a spike at all (defaults 5 and 20), so that quiet topics do
+	// not alarm on their second article.
+	MinHour int `yaml:"min_hour"`
+	MinDay  int `yaml:"min_day"`
 }
 
 // Alert configures routing and delivery.
@@ -152,8 +196,27 @@ type Alert struct {
 	// Workers is how many tagged items are routed at once.
 	Workers int `yaml:"workers"`
 	// PublicURL is where the web console is reachable by officers, used in
-	// links inside messages.
+	// links inside messages. Empty: the address of the HTTP endpoint
+	// (http.listen), which suits officers on the same network only.
 	PublicURL string `yaml:"public_url"`
+	// Coordinator is the coordinating office (政务公开办): its API token sees
+	// every case and manages silences. Empty: the root route's department.
+	Coordinator string `yaml:"coordinator"`
+	// Deadlines are the statutory deadlines, their reminders and the
+	// escalation of missed ones.
+	Deadlines Deadlines `yaml:"deadlines"`
+	// Updates says when a grown story is worth a message.
+	Updates Updates `yaml:"updates"`
+	// CalendarFile is the work calendar (quiet hours, holidays, make-up
+	// working days). Empty: built-in.
+	CalendarFile string `yaml:"calendar_file"`
+	// Links signs the action links of messages.
+	Links Links `yaml:"links"`
+	// Silences mute stories, topics or sources for a while; the
+	// coordinating office adds more through the API.
+	Silences []SilenceSpec `yaml:"silences"`
+	// Calendar is loaded from CalendarFile.
+	Calendar Calendar `yaml:"-"`
 }
 
 // Retry is an exponential backoff policy.

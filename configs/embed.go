@@ -7,5 +7,5 @@ import "embed"
 
 // Files are the defaults used when the configuration leaves a file unset.
 //
-//go:embed taxonomy.yaml dictionary.txt places.yaml departments.yaml routes.yaml
+//go:embed taxonomy.yaml dictionary.txt places.yaml departments.yaml routes.yaml calendar.yaml negativity.yaml severity.yaml
 var Files embed.FS

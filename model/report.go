@@ -45,3 +45,69 @@ type StorySummary struct {
 	FirstSeen time.Time `json:"first_seen"`
 	Links     []Link    `json:"links,omitempty"`
 }
+
+// StatsQuery selects what a report counts: items of the half-open period
+// [From, To), and cases opened in it.
+type StatsQuery struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Topics keeps only items tagged with one of these topics; empty keeps
+	// every item (a city-wide report).
+	Topics []string `json:"topics,omitempty"`
+	// Department keeps only this department's cases; empty keeps all.
+	Department string `json:"department,omitempty"`
+}
+
+// ItemTotals counts the distinct items of a period and the negative ones
+// among them.
+type ItemTotals struct {
+	Items    int64 `json:"items"`
+	Negative int64 `json:"negative"`
+}
+
+// TopicCount counts the items of one hot-topic area in a period.
+type TopicCount struct {
+	Topic    string `json:"topic"`
+	Items    int64  `json:"items"`
+	Negative int64  `json:"negative"`
+}
+
+// RegionCount counts the items that mention one place in a period.
+type RegionCount struct {
+	Region string `json:"region"`
+	Items  int64  `json:"items"`
+}
+
+// SeverityCount counts the cases opened in a period at one severity tier,
+// and the distinct events (stories, else items) they are about.
+type SeverityCount struct {
+	Severity Severity `json:"severity"`
+	Cases    int      `json:"cases"`
+	Events   int      `json:"events"`
+}
+
+// SourceActivity is what a source delivered in a period, with its current
+// health, so that reports can list the sources that went silent.
+type SourceActivity struct {
+	SourceID string `json:"source"`
+	Name     string `json:"name"`
+	Active   bool   `json:"active"`
+	// Items stored from the source in the period.
+	Items int64 `json:"items"`
+	// LastItemAt is the newest item before the period's end (zero: none).
+	LastItemAt time.Time    `json:"last_item_at,omitzero"`
+	Health     SourceHealth `json:"health"`
+}
+
+// ArchivedReport is one rendering of a finished report kept in the store
+// and served over HTTP. Token is the unguessable part of its link.
+type ArchivedReport struct {
+	Period    string    `json:"period"` // ISO week, e.g. 2026-W48
+	Scope     string    `json:"scope"`  // department code; empty: city-wide
+	Format    string    `json:"format"` // html, md, json or pdf
+	Token     string    `json:"token"`
+	Title     string    `json:"title"`
+	Content   []byte    `json:"-"`
+	Bytes     int       `json:"bytes"`
+	CreatedAt time.Time `json:"created_at"`
+}

@@ -13,71 +13,98 @@ import (
 	"github.com/yuqing/yuqing/model"
 )
 
-// CaseFilter selects cases; empty fields do not filter. Limit <= 0 means no
-// limit.
-type CaseFilter struct {
-	ItemID     string
-	Department string
-	State      string
-	Limit      int
-}
+// caseLinksInMessages is how many of a case's latest articles its messages
+// list.
+const caseLinksInMessages = 5
 
-// OpenCases opens, in one transaction, one case per opening for the item
-// (unique per item and department) and queues, for each case it creates, one
-// pending delivery per receiver, due at now, whose payload is the JSON of
-// the model.Alert. Cases that exist already are left alone and get no
-// deliveries. It returns the cases it created, in the order of openings.
+// RecordStory stores the item and records it in one case per opening: the
+// department's case of the item's story (one per story and department),
+// opened if there is none unless the opening is quiet. An item is attached
+// to a case once; attaching it again (a redelivered message) changes
+// nothing. For each case opened or grown, policy decides the deadlines,
+// schedule, audit events and messages, and everything is saved in the same
+// transaction; each message is queued once per receiver under its key. It
+// returns the changes, in the order of openings.
 //
-// The item is stored first if it is not (normally the analyzer stored it),
-// so that a case always points at an item.
-func (s *Store) OpenCases(ctx context.Context, t model.TaggedItem, openings []model.CaseOpening, now time.Time) ([]model.Case, error) {
+// The story is the one stored with the item: the first analysis of an item
+// wins, so a re-analysed item redelivered later cannot open a second case.
+func (s *Store) RecordStory(ctx context.Context, t model.TaggedItem, openings []model.CaseOpening, now time.Time, policy model.CasePolicy) ([]model.CaseChange, error) {
 	if t.Item.ID == "" {
-		return nil, errors.New("store: open cases: empty item id")
+		return nil, errors.New("store: record story: empty item id")
 	}
 	for _, op := range openings {
 		if op.Department == "" {
-			return nil, fmt.Errorf("store: open cases for item %q: an opening has no department", t.Item.ID)
+			return nil, fmt.Errorf("store: record item %q: an opening has no department", t.Item.ID)
 		}
 	}
 	// Truncated so that the returned cases and the alert payloads carry
 	// exactly the time that reads back from the store.
 	now = truncMS(now)
-	var created []model.Case
+	byOpening := make([]*model.CaseChange, len(openings))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.insertTagged(ctx, tx, t); err != nil {
 			return err
 		}
-		byOpening := make([]*model.Case, len(openings))
+		sp, err := storySpread(ctx, tx, t.Item.ID)
+		if err != nil {
+			return err
+		}
 		// Rows are locked in department order whatever the order of the
-		// openings, so that two workers opening cases for the same item
+		// openings, so that two workers recording items of one story
 		// cannot deadlock on PostgreSQL.
 		for _, i := range departmentOrder(openings) {
-			c, ok, err := openCase(ctx, tx, t, openings[i], now)
+			if slices.ContainsFunc(openings[:i], func(o model.CaseOpening) bool { return o.Department == openings[i].Department }) {
+				continue // the first opening of a department wins
+			}
+			ch, err := s.recordCase(ctx, tx, t, sp, openings[i], now, policy)
 			if err != nil {
 				return fmt.Errorf("department %q: %w", openings[i].Department, err)
 			}
-			if ok {
-				byOpening[i] = &c
-			}
-		}
-		for _, c := range byOpening {
-			if c != nil {
-				created = append(created, *c)
-			}
+			byOpening[i] = ch
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: open cases for item %q: %w", t.Item.ID, err)
+		return nil, fmt.Errorf("store: record item %q: %w", t.Item.ID, err)
 	}
-	for _, c := range created {
-		s.log.Debug("case opened", "case_id", c.ID, "item_id", c.ItemID, "department", c.Department)
+	var changes []model.CaseChange
+	for _, ch := range byOpening {
+		if ch != nil {
+			changes = append(changes, *ch)
+		}
 	}
-	return created, nil
+	return changes, nil
+}
+
+// OpenCases is RecordStory with the plain policy of the first version:
+// a case's one message is its first alert; growing a case sends nothing.
+// It returns the cases it opened.
+func (s *Store) OpenCases(ctx context.Context, t model.TaggedItem, openings []model.CaseOpening, now time.Time) ([]model.Case, error) {
+	changes, err := s.RecordStory(ctx, t, openings, now, openOnly)
+	if err != nil {
+		return nil, err
+	}
+	var opened []model.Case
+	for _, ch := range changes {
+		if ch.Opened {
+			opened = append(opened, ch.Case)
+		}
+	}
+	return opened, nil
+}
+
+func openOnly(ch *model.CaseChange) {
+	if !ch.Opened {
+		return
+	}
+	ch.Messages = append(ch.Messages, model.CaseMessage{Receivers: ch.Opening.Receivers, Alert: model.Alert{
+		CaseID: ch.Case.ID, Department: ch.Case.Department, DepartmentName: ch.Opening.DepartmentName,
+		Item: ch.Item.Item, Analysis: ch.Item.Analysis, OpenedAt: ch.Case.OpenedAt,
+	}})
 }
 
 // departmentOrder returns the indexes of openings sorted by department; among
-// repeats of a department the first opening comes first, and wins.
+// repeats of a department the first opening comes first.
 func departmentOrder(openings []model.CaseOpening) []int {
 	order := make([]int, len(openings))
 	for i := range order {
@@ -89,110 +116,64 @@ func departmentOrder(openings []model.CaseOpening) []int {
 	return order
 }
 
-// openCase inserts the case of one opening and its deliveries; ok is false
-// when the case existed already.
-func openCase(ctx context.Context, tx *sql.Tx, t model.TaggedItem, op model.CaseOpening, now time.Time) (c model.Case, ok bool, err error) {
-	c = model.Case{
-		ItemID:     t.Item.ID,
-		StoryID:    t.Analysis.StoryID,
-		Department: op.Department,
-		State:      model.CaseOpen,
-		Lead:       op.Lead,
-		Topics:     caseTopics(t, op),
-		Severity:   t.Analysis.Severity,
-		OpenedAt:   now,
-	}
-	topics, err := json.Marshal(c.Topics)
-	if err != nil {
-		return model.Case{}, false, fmt.Errorf("encode topics: %w", err)
-	}
-	err = tx.QueryRowContext(ctx, `
-INSERT INTO cases (item_id, story_id, department, lead, state, severity, topics, opened_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-ON CONFLICT (item_id, department) DO NOTHING
-RETURNING id`,
-		c.ItemID, c.StoryID, c.Department, c.Lead, c.State, int(c.Severity), string(topics), ms(now)).Scan(&c.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return model.Case{}, false, nil
-	}
-	if err != nil {
-		return model.Case{}, false, fmt.Errorf("insert case: %w", err)
-	}
-	payload, err := json.Marshal(model.Alert{
-		CaseID:         c.ID,
-		Department:     op.Department,
-		DepartmentName: op.DepartmentName,
-		Item:           t.Item,
-		Analysis:       t.Analysis,
-		OpenedAt:       now,
-	})
-	if err != nil {
-		return model.Case{}, false, fmt.Errorf("encode alert: %w", err)
-	}
-	if err := queueDeliveries(ctx, tx, c.ID, op.Receivers, "", payload, now); err != nil {
-		return model.Case{}, false, err
-	}
-	return c, true, nil
+// spread is what the store knows of an item's story.
+type spread struct {
+	storyID, key, itemSource string
+	// severity is the highest any article of the story has.
+	severity                 model.Severity
+	regions                  []string
+	sources                  []string
+	articles                 int
+	firstPublished, detected time.Time
 }
 
-// Cases returns the cases that match f, newest first.
-func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]model.Case, error) {
-	var w whereBuilder
-	if f.ItemID != "" {
-		w.add("item_id = ?", f.ItemID)
-	}
-	if f.Department != "" {
-		w.add("department = ?", f.Department)
-	}
-	if f.State != "" {
-		w.add("state = ?", f.State)
-	}
-	q := `SELECT id, item_id, story_id, department, lead, state, severity, topics, opened_at
-FROM cases` + w.clause() + ` ORDER BY opened_at DESC, id DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + w.arg(f.Limit)
-	}
-	rows, err := s.r.QueryContext(ctx, q, w.args...)
+// storySpread reads the stored item's story and how far it has spread: its
+// articles and their sources (in the order they appeared), its first
+// publication and its detection.
+func storySpread(ctx context.Context, q caseReader, itemID string) (spread, error) {
+	var sp spread
+	var analysis string
+	err := q.QueryRowContext(ctx, `SELECT story_id, source_id, analysis FROM items WHERE id = $1`, itemID).
+		Scan(&sp.storyID, &sp.itemSource, &analysis)
 	if err != nil {
-		return nil, fmt.Errorf("store: list cases: %w", err)
+		return sp, fmt.Errorf("read item's story: %w", err)
+	}
+	var a model.Analysis
+	if err := json.Unmarshal([]byte(analysis), &a); err != nil {
+		return sp, fmt.Errorf("decode item's analysis: %w", err)
+	}
+	sp.regions = a.Regions
+	cond, arg := "id = $1", itemID
+	sp.key = "item:" + itemID
+	if sp.storyID != "" {
+		cond, arg, sp.key = "story_id = $1", sp.storyID, "story:"+sp.storyID
+	}
+	rows, err := q.QueryContext(ctx, `
+SELECT source_id, COUNT(*), MIN(published_at), MIN(COALESCE(fetched_at, stored_at)), MIN(item_at),
+    MIN(CASE WHEN severity > 0 THEN severity END)
+FROM items WHERE `+cond+` GROUP BY source_id ORDER BY MIN(item_at), source_id`, arg)
+	if err != nil {
+		return sp, fmt.Errorf("read story spread: %w", err)
 	}
 	defer rows.Close()
-	var out []model.Case
 	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list cases: %w", err)
+		var source string
+		var n, detected, first int64
+		var published, severity sql.NullInt64
+		if err := rows.Scan(&source, &n, &published, &detected, &first, &severity); err != nil {
+			return sp, fmt.Errorf("read story spread: %w", err)
 		}
-		out = append(out, c)
+		if sev := model.Severity(severity.Int64); severity.Valid && (sp.severity == model.SeverityNone || sev < sp.severity) {
+			sp.severity = sev
+		}
+		sp.sources = append(sp.sources, source)
+		sp.articles += int(n)
+		if p := fromNullMS(published); !p.IsZero() && (sp.firstPublished.IsZero() || p.Before(sp.firstPublished)) {
+			sp.firstPublished = p
+		}
+		if d := fromMS(detected); sp.detected.IsZero() || d.Before(sp.detected) {
+			sp.detected = d
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list cases: %w", err)
-	}
-	return out, nil
-}
-
-func scanCase(sc scanner) (model.Case, error) {
-	var c model.Case
-	var severity int
-	var topics string
-	var openedAt int64
-	if err := sc.Scan(&c.ID, &c.ItemID, &c.StoryID, &c.Department, &c.Lead, &c.State,
-		&severity, &topics, &openedAt); err != nil {
-		return model.Case{}, err
-	}
-	c.Severity = model.Severity(severity)
-	c.OpenedAt = fromMS(openedAt)
-	if err := json.Unmarshal([]byte(topics), &c.Topics); err != nil {
-		return model.Case{}, fmt.Errorf("decode topics of case %d: %w", c.ID, err)
-	}
-	return c, nil
-}
-
-// caseTopics are the topics that brought the case to its department, or all
-// the item's topics when the router did not say.
-func caseTopics(t model.TaggedItem, op model.CaseOpening) []string {
-	if len(op.Topics) > 0 {
-		return slices.Clone(op.Topics)
-	}
-	return nonNil(t.Analysis.TopicIDs())
+	return sp, rows.Err()
 }

@@ -24,6 +24,12 @@ type DeliveryRecord struct {
 	State       string    `json:"state"`
 	DeliveredAt time.Time `json:"delivered_at,omitzero"`
 	FailedAt    time.Time `json:"failed_at,omitzero"`
+	// DigestOf is the first delivery id of the digest message this one
+	// went out in; 0 when it was sent alone.
+	DigestOf int64 `json:"digest_of,omitempty"`
+	// Deferrals counts how often it waited for its destination's rate
+	// limit.
+	Deferrals int `json:"deferrals,omitempty"`
 }
 
 // DeliveryFilter selects deliveries; zero fields do not filter. Limit <= 0
@@ -119,6 +125,72 @@ UPDATE deliveries SET state = 'failed', failed_at = $2, last_error = $3
 WHERE id = $1 AND state = 'pending'`, id, ms(at), errText)
 }
 
+// MarkDigestDelivered records, in one statement, that the deliveries went
+// out together in one digest message: each becomes delivered (whatever its
+// state, as with MarkDelivered) and remembers the digest by its first id.
+func (s *Store) MarkDigestDelivered(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]any{ms(at), ids[0]}, int64Args(ids)...)
+	_, err := s.w.ExecContext(ctx, `
+UPDATE deliveries SET state = 'delivered', delivered_at = $1, last_error = '', digest_of = $2
+WHERE state <> 'delivered' AND id IN (`+placeholders(3, len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("store: mark digest of %d deliveries delivered: %w", len(ids), err)
+	}
+	return s.checkKnown(ctx, "mark digest delivered", ids)
+}
+
+// DeferDeliveries puts pending deliveries back until next because their
+// destination is over its rate limit: the attempt their claim counted is
+// taken back and the wait is counted in deferrals instead. last_error is
+// kept: it still tells why an earlier attempt failed.
+func (s *Store) DeferDeliveries(ctx context.Context, ids []int64, next time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]any{ms(next)}, int64Args(ids)...)
+	_, err := s.w.ExecContext(ctx, `
+UPDATE deliveries SET next_attempt_at = $1, deferrals = deferrals + 1,
+    attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+WHERE state = 'pending' AND id IN (`+placeholders(2, len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("store: defer %d deliveries: %w", len(ids), err)
+	}
+	return s.checkKnown(ctx, "defer", ids)
+}
+
+// checkKnown returns model.ErrNotFound when one of ids names no delivery.
+func (s *Store) checkKnown(ctx context.Context, what string, ids []int64) error {
+	var n int
+	err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE id IN (`+placeholders(1, len(ids))+`)`,
+		int64Args(ids)...).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("store: %s deliveries: %w", what, err)
+	}
+	if n != len(dedupeIDs(ids)) {
+		return fmt.Errorf("store: %s deliveries %v: %w", what, ids, model.ErrNotFound)
+	}
+	return nil
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+func dedupeIDs(ids []int64) map[int64]bool {
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		seen[id] = true
+	}
+	return seen
+}
+
 // mark runs a state change. When it changes no row, the delivery is either
 // unknown (model.ErrNotFound) or already past that change, which is not an
 // error: a late report from a sender whose lease expired is expected.
@@ -156,7 +228,7 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryRec
 		w.add("state = ?", f.State)
 	}
 	q := `SELECT id, case_id, receiver, payload, attempts, created_at, next_attempt_at, last_error,
-    state, delivered_at, failed_at
+    state, delivered_at, failed_at, digest_of, deferrals
 FROM deliveries` + w.clause() + ` ORDER BY id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ` + w.arg(f.Limit)
@@ -170,13 +242,14 @@ FROM deliveries` + w.clause() + ` ORDER BY id DESC`
 	for rows.Next() {
 		var d DeliveryRecord
 		var created, next int64
-		var delivered, failed sql.NullInt64
+		var delivered, failed, digestOf sql.NullInt64
 		if err := rows.Scan(&d.ID, &d.CaseID, &d.Receiver, &d.Payload, &d.Attempts, &created, &next,
-			&d.LastError, &d.State, &delivered, &failed); err != nil {
+			&d.LastError, &d.State, &delivered, &failed, &digestOf, &d.Deferrals); err != nil {
 			return nil, fmt.Errorf("store: list deliveries: %w", err)
 		}
 		d.CreatedAt, d.NextAttemptAt = fromMS(created), fromMS(next)
 		d.DeliveredAt, d.FailedAt = fromNullMS(delivered), fromNullMS(failed)
+		d.DigestOf = digestOf.Int64
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {

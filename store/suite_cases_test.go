@@ -39,7 +39,11 @@ func testOpenCases(t *testing.T, b backend) {
 	for i, op := range []model.CaseOpening{openEnv, openDistrict} {
 		c := created[i]
 		want := model.Case{ID: c.ID, ItemID: item.Item.ID, StoryID: "story-7f3a", Department: op.Department,
-			State: model.CaseOpen, Lead: op.Lead, Topics: wantTopics, Severity: model.SeverityIII, OpenedAt: truncMS(now)}
+			DepartmentName: op.DepartmentName, State: model.CaseOpen, Lead: op.Lead, Topics: wantTopics,
+			Regions: []string{"咸安区"}, Severity: model.SeverityIII, Title: item.Item.Title, URL: item.Item.URL,
+			Articles: 1, Sources: []string{"xnnews"}, FirstPublishedAt: truncMS(item.Item.PublishedAt),
+			DetectedAt: truncMS(item.Item.FetchedAt), OpenedAt: truncMS(now), UpdatedAt: truncMS(now),
+			ClockStart: truncMS(now)}
 		if c.ID == 0 || !reflect.DeepEqual(c, want) {
 			t.Errorf("case %d = %+v, want %+v", i, c, want)
 		}

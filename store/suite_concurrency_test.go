@@ -24,6 +24,7 @@ func testConcurrentClaimers(t *testing.T, b backend) {
 	for i := range cases {
 		it := base
 		it.Item.ID = fmt.Sprintf("%s#%d", base.Item.ID, i)
+		it.Analysis.StoryID = "" // one case per item: a story would share one case
 		op := model.CaseOpening{Department: "sthjj"}
 		for r := range receivers {
 			op.Receivers = append(op.Receivers, fmt.Sprintf("r%d", r))

@@ -1,5 +1,7 @@
 // Package web serves yuqing over HTTP: the operations endpoints (metrics,
-// liveness, readiness) now, the JSON API and department console later.
+// liveness, readiness), the case ledger's JSON API (a token per department)
+// and the small Chinese pages the signed action links of messages lead to
+// (see Console and Links).
 package web
 
 import (
@@ -63,7 +65,7 @@ func New(o Options) *Server {
 	}
 }
 
-// Handle adds a route (for later parts: API, console).
+// Handle adds a route (the console, reports).
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Start listens and serves in the background.

@@ -16,7 +16,10 @@ func commands() map[string]command {
 		"run":          runCmd,
 		"check-config": checkConfigCmd,
 		"feeds":        feedsCmd,
+		"report":       reportCmd,
 		"tag":          tagCmd,
+		"eval":         evalCmd,
+		"route-test":   routeTestCmd,
 		"version":      versionCmd,
 	}
 }

@@ -13,6 +13,19 @@
 // Any 2xx answer is success. 408, 425, 429, 5xx, timeouts and network
 // errors are retried (a Retry-After header is honoured); any other answer is
 // a permanent refusal.
+//
+// When the receiver is over its rate limit (rate_limit; none by default),
+// the alerts that were due go out in one {"kind":"yuqing.digest",
+// "deliveries":[{"delivery_id":…,"alert":{…}},…]} request whose
+// X-Yuqing-Delivery lists every delivery id, comma-separated. A finished
+// report is announced as {"kind":"yuqing.report","report":{…}}.
+//
+// With format alertmanager the body is instead Alertmanager's webhook
+// payload, version 4 (AlertmanagerPayload): each case is an alert named
+// YuqingCase, labelled with its kind, case, department, topics, regions,
+// source, story and severity; a digest is one payload with several alerts;
+// a report is an alert named YuqingReport. The headers and the signature
+// are the same.
 package webhook
 
 import (
@@ -66,18 +79,26 @@ type Options struct {
 	// UserAgent defaults to "yuqing/dev"; the application passes
 	// "yuqing/<version>".
 	UserAgent string
+	// Limiter bounds requests to the URL (nil: none).
+	Limiter *alert.Limiter
+	// ExternalURL is the web console, sent as Alertmanager's externalURL.
+	ExternalURL string
 }
 
-// Notifier posts alerts to one URL. It implements alert.Notifier.
+// Notifier posts alerts to one URL. It implements alert.Notifier,
+// alert.RateLimited, alert.Digester and alert.ReportSender.
 type Notifier struct {
-	name      string
-	url       string
-	secret    []byte
-	timeout   time.Duration
-	headers   map[string]string
-	client    *http.Client
-	now       func() time.Time
-	userAgent string
+	name        string
+	url         string
+	secret      []byte
+	timeout     time.Duration
+	headers     map[string]string
+	client      *http.Client
+	now         func() time.Time
+	userAgent   string
+	format      string
+	limiter     *alert.Limiter
+	externalURL string
 }
 
 // New builds the receiver called name from its spec. The secret comes from
@@ -100,15 +121,26 @@ func New(name string, spec config.WebhookSpec, o Options) (*Notifier, error) {
 			return nil, fail("header %q has an invalid name or value", k)
 		}
 	}
+	format := spec.Format
+	switch format {
+	case "":
+		format = config.WebhookFormatYuqing
+	case config.WebhookFormatYuqing, config.WebhookFormatAlertmanager:
+	default:
+		return nil, fail("format %q: want yuqing or alertmanager", spec.Format)
+	}
 	n := &Notifier{
-		name:      name,
-		url:       u.String(),
-		secret:    secret,
-		timeout:   spec.Timeout.D(),
-		headers:   spec.Headers,
-		client:    o.HTTPClient,
-		now:       o.Now,
-		userAgent: o.UserAgent,
+		name:        name,
+		url:         u.String(),
+		secret:      secret,
+		timeout:     spec.Timeout.D(),
+		headers:     spec.Headers,
+		client:      o.HTTPClient,
+		now:         o.Now,
+		userAgent:   o.UserAgent,
+		format:      format,
+		limiter:     o.Limiter,
+		externalURL: o.ExternalURL,
 	}
 	if n.timeout <= 0 {
 		n.timeout = DefaultTimeout
@@ -147,14 +179,75 @@ func readSecret(spec config.WebhookSpec) ([]byte, error) {
 	return []byte(spec.Secret.Reveal()), nil
 }
 
+// Destination identifies the URL for sharing a rate limiter.
+func (n *Notifier) Destination() string { return n.url }
+
+// Budget implements alert.RateLimited: unlimited without a limiter.
+func (n *Notifier) Budget(now time.Time) (int, time.Time) {
+	if n.limiter == nil {
+		return 1 << 30, time.Time{}
+	}
+	return n.limiter.Budget(now)
+}
+
 // Notify posts a. It reports retry=true for failures that may pass (see the
 // package documentation); when the receiver said when to come back, the
 // error is an *alert.RetryAfterError.
 func (n *Notifier) Notify(ctx context.Context, a model.Alert) (retry bool, err error) {
 	now := n.now()
-	body, err := json.Marshal(Payload{Version: PayloadVersion, Kind: PayloadKind, Alert: a, SentAt: now.UTC()})
+	id, hasID := alert.DeliveryID(ctx)
+	var body any = Payload{Version: PayloadVersion, Kind: PayloadKind, Alert: a, SentAt: now.UTC()}
+	if n.format == config.WebhookFormatAlertmanager {
+		body = n.alertmanager([]alert.DigestEntry{{DeliveryID: id, Alert: a}}, groupOf(a))
+	}
+	ids := ""
+	if hasID {
+		ids = strconv.FormatInt(id, 10)
+	}
+	return n.post(ctx, now, body, ids)
+}
+
+// NotifyDigest posts the entries in one request: a yuqing.digest payload,
+// or one Alertmanager notification with every alert. X-Yuqing-Delivery
+// lists the delivery ids, comma-separated.
+func (n *Notifier) NotifyDigest(ctx context.Context, entries []alert.DigestEntry) (bool, error) {
+	now := n.now()
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = strconv.FormatInt(e.DeliveryID, 10)
+	}
+	var body any = DigestPayload{Version: PayloadVersion, Kind: DigestKind, Deliveries: entries, SentAt: now.UTC()}
+	if n.format == config.WebhookFormatAlertmanager {
+		body = n.alertmanager(entries, map[string]string{"receiver": n.name})
+	}
+	return n.post(ctx, now, body, strings.Join(ids, ","))
+}
+
+// SendReport posts a yuqing.report payload (for format alertmanager: an
+// alert named YuqingReport).
+func (n *Notifier) SendReport(ctx context.Context, r model.ReportNotice) error {
+	now := n.now()
+	var body any = ReportPayload{Version: PayloadVersion, Kind: ReportKind, Report: r, SentAt: now.UTC()}
+	if n.format == config.WebhookFormatAlertmanager {
+		body = n.reportAlert(r, now)
+	}
+	_, err := n.post(ctx, now, body, "")
+	return err
+}
+
+// post sends one JSON body, within the rate limit.
+func (n *Notifier) post(ctx context.Context, now time.Time, v any, deliveryIDs string) (bool, error) {
+	body, err := json.Marshal(v)
 	if err != nil {
-		return false, n.errorf("encode alert: %w", err)
+		return false, n.errorf("encode payload: %w", err)
+	}
+	if n.limiter != nil {
+		res := n.limiter.Reserve(now, 1, n.timeout)
+		if res.At[0].After(now) {
+			res.Cancel(0)
+			return true, &alert.DeferError{Until: res.At[0], Err: n.errorf("rate limit %v reached", n.limiter.Windows())}
+		}
+		defer func() { res.Sent(0, n.now()) }()
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.timeout)
 	defer cancel()
@@ -162,7 +255,7 @@ func (n *Notifier) Notify(ctx context.Context, a model.Alert) (retry bool, err e
 	if err != nil {
 		return false, n.errorf("build request: %w", redactURL(err))
 	}
-	n.setHeaders(ctx, req.Header, now, body)
+	n.setHeaders(req.Header, now, body, deliveryIDs)
 	resp, err := n.client.Do(req)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok && ue.Timeout() {
@@ -174,15 +267,15 @@ func (n *Notifier) Notify(ctx context.Context, a model.Alert) (retry bool, err e
 	return n.judge(resp, now)
 }
 
-func (n *Notifier) setHeaders(ctx context.Context, h http.Header, now time.Time, body []byte) {
+func (n *Notifier) setHeaders(h http.Header, now time.Time, body []byte, deliveryIDs string) {
 	// Extra headers first, so that they cannot replace the protocol's.
 	for k, v := range n.headers {
 		h.Set(k, v)
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", n.userAgent)
-	if id, ok := alert.DeliveryID(ctx); ok {
-		h.Set(HeaderDelivery, strconv.FormatInt(id, 10))
+	if deliveryIDs != "" {
+		h.Set(HeaderDelivery, deliveryIDs)
 	}
 	h.Set(HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
 	if len(n.secret) > 0 {
