@@ -123,14 +123,15 @@ func newCaseFixture(t testing.TB, o fixtureOptions) *caseFixture {
 	return f
 }
 
-// item is a tagged item about real estate, published and fetched now.
+// item is a negative tagged item about real estate, published and fetched
+// now.
 func (f *caseFixture) item(id, source, story string, sev model.Severity, regions ...string) model.TaggedItem {
 	now := f.clock.Now()
 	return model.TaggedItem{
 		Item: model.Item{ID: source + ":" + id, SourceID: source, Title: "楼盘烂尾 " + id,
 			URL: "https://example.org/" + id, PublishedAt: now, FetchedAt: now},
 		Analysis: model.Analysis{Topics: []model.TopicMatch{{ID: "real_estate", Name: "房地产市场", Terms: []string{"烂尾"}}},
-			Regions: regions, Severity: sev, StoryID: story},
+			Regions: regions, Severity: sev, StoryID: story, Sentiment: model.SentimentNegative},
 	}
 }
 

@@ -30,6 +30,9 @@ type StageOptions struct {
 	Policy *Policy
 	// Silences are the configured ones; the store's are read per item.
 	Silences []model.Silence
+	// OpenAll opens cases for every routed item; otherwise only items that
+	// warrant a response open one (see warrantsCase).
+	OpenAll bool
 	// Kick wakes the dispatcher when new deliveries were queued (usually
 	// Dispatcher.Kick). Nil: the dispatcher finds them on its next poll.
 	Kick       func()
@@ -47,6 +50,7 @@ type Stage struct {
 	cases       CaseStore
 	policy      *Policy
 	silences    []model.Silence
+	openAll     bool
 	kick        func()
 	now         func() time.Time
 	log         *slog.Logger
@@ -84,6 +88,7 @@ func NewStage(o StageOptions) (*Stage, error) {
 		cases:       o.Cases,
 		policy:      o.Policy,
 		silences:    o.Silences,
+		openAll:     o.OpenAll,
 		kick:        o.Kick,
 		now:         o.Now,
 		log:         orDiscard(o.Logger).With("component", "alert"),
@@ -132,6 +137,12 @@ func (s *Stage) Handle(ctx context.Context, t model.TaggedItem) error {
 	routed, quiet, err := s.unmuted(ctx, t, now)
 	if err != nil {
 		return err
+	}
+	if !quiet && !s.openAll && !warrantsCase(t.Analysis) {
+		// Still recorded: it grows the cases its story already has.
+		quiet = true
+		s.log.Debug("item opens no case: neither negative nor severe", "item_id", t.Item.ID,
+			"sentiment", t.Analysis.Sentiment, "severity", t.Analysis.Severity.String())
 	}
 	decisions := s.router.Route(routed)
 	if len(decisions) == 0 {
@@ -231,4 +242,12 @@ func orDiscard(l *slog.Logger) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return l
+}
+
+// warrantsCase reports whether an item calls for a response by itself: a
+// negative item, or one assessed 较大 (Ⅲ) or worse whatever its tone. A
+// government notice or a word of praise in a hot-topic area is monitored
+// and reported, but owes no response.
+func warrantsCase(a model.Analysis) bool {
+	return a.Sentiment == model.SentimentNegative || a.Severity.AtLeast(model.SeverityIII)
 }

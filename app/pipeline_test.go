@@ -116,8 +116,8 @@ func TestPipeline(t *testing.T) {
 	cfg := testConfig(t, dataDir, feeds.URL, hooks)
 	a, stop := startApp(t, cfg)
 
-	// 3 items in city.rss, 2 in the GBK county feed, none in the broken one.
-	eventually(t, "all fixture items processed", itemsStored(ctx, a, 5))
+	// 4 items in city.rss, 2 in the GBK county feed, none in the broken one.
+	eventually(t, "all fixture items processed", itemsStored(ctx, a, 6))
 
 	t.Run("real estate item tagged with its words and places", func(t *testing.T) {
 		ti := findItem(t, ctx, a, onlyCase(t, ctx, a, "housing").ItemID)
@@ -147,7 +147,7 @@ func TestPipeline(t *testing.T) {
 	t.Run("responsible departments receive signed alerts", func(t *testing.T) {
 		for dept, wantTitle := range map[string]string{
 			"housing":   "通城县一楼盘烂尾三年",
-			"education": "咸安区义务教育学校招生入学政策发布",
+			"education": "家长投诉咸安区一小学违规收取择校费",
 			"ecology":   "嘉鱼县村民举报化工厂偷排废水",
 		} {
 			alerts, _, rejected := hooks[dept].received()
@@ -156,6 +156,17 @@ func TestPipeline(t *testing.T) {
 			}
 			if len(alerts) != 1 || !strings.HasPrefix(alerts[0].Item.Title, wantTitle) || alerts[0].Department != dept {
 				t.Errorf("%s: want one alert for %q, got %+v", dept, wantTitle, alerts)
+			}
+		}
+	})
+	t.Run("a neutral notice in a hot-topic area is stored but opens no case", func(t *testing.T) {
+		cases, err := a.store.Cases(ctx, store.CaseFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			if ti := findItem(t, ctx, a, c.ItemID); strings.Contains(ti.Item.Title, "招生入学政策发布") {
+				t.Errorf("the enrolment notice opened a case for %s", c.Department)
 			}
 		}
 	})

@@ -47,7 +47,8 @@ func (a *App) buildAlerting(o Options) error {
 	silences := configSilences(a.cfg.Alert.Silences)
 	a.alertSt, err = alert.NewStage(alert.StageOptions{
 		Router: router, Departments: depts, Cases: a.store, Policy: policy, Silences: silences,
-		Kick: a.dispatcher.Kick, Now: a.now, Logger: a.logger, Registerer: a.registry,
+		OpenAll: a.cfg.Alert.OpenCases == config.OpenCasesAll,
+		Kick:    a.dispatcher.Kick, Now: a.now, Logger: a.logger, Registerer: a.registry,
 	})
 	if err != nil {
 		return err

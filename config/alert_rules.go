@@ -128,6 +128,12 @@ func checkCalendar(cal Calendar) []calendarProblem {
 	return ps
 }
 
+// Values of alert.open_cases.
+const (
+	OpenCasesNegative = "negative"
+	OpenCasesAll      = "all"
+)
+
 // validateAlertingRules checks the alert section against the departments,
 // the taxonomy and the sources: every reference must resolve.
 func (l *loader) validateAlertingRules(c *Config, depts map[string]bool) {
@@ -142,6 +148,9 @@ func (l *loader) validateAlertingRules(c *Config, depts map[string]bool) {
 		if ref.code != "" && !depts[ref.code] {
 			m.problem(&l.problems, fmt.Sprintf("%s names department %q, which is not defined", dotted(ref.path), ref.code), ref.path...)
 		}
+	}
+	if a.OpenCases != "" && !oneOf(a.OpenCases, OpenCasesNegative, OpenCasesAll) {
+		m.problem(&l.problems, fmt.Sprintf("alert.open_cases %q: want %s or %s", a.OpenCases, OpenCasesNegative, OpenCasesAll), "alert", "open_cases")
 	}
 	l.validateDeadlines(a.Deadlines)
 	for name, list := range map[string][]int{"sources": a.Updates.Sources, "articles": a.Updates.Articles} {

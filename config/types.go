@@ -195,6 +195,11 @@ type Alert struct {
 	Retry Retry `yaml:"retry"`
 	// Workers is how many tagged items are routed at once.
 	Workers int `yaml:"workers"`
+	// OpenCases says which items open a case: "negative" (the default) —
+	// negative items, and any item of severity Ⅲ or worse — or "all" items
+	// in a hot-topic area. Items that open no case are still stored,
+	// counted in reports and grow the cases of their story.
+	OpenCases string `yaml:"open_cases"`
 	// PublicURL is where the web console is reachable by officers, used in
 	// links inside messages. Empty: the address of the HTTP endpoint
 	// (http.listen), which suits officers on the same network only.

@@ -1,24 +1,37 @@
 package demo
 
 import (
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/yuqing/yuqing/model"
 )
 
 // maxTitleRunes keeps one alert on one terminal line.
 const maxTitleRunes = 60
 
-// Format renders an alert as one line for the terminal, e.g.
+// Format renders an alert for the terminal: one line, e.g.
 //
-//	「市住房和城乡建设局」房地产市场(烂尾楼,业主维权) 通城县 — 通城县一楼盘交房延期近一年
+//	「市住房和城乡建设局」主办 Ⅳ级 房地产市场(烂尾楼,业主维权) 通城县 — 通城县一楼盘交房延期近一年
 //
-// Topics are joined by 、 with their matched words in brackets, regions by
-// 、; an alert without regions has no region part.
+// and, when the case has a deadline or a sign link, a second indented line
+// with them. Topics are joined by 、 with their matched words in brackets,
+// regions by 、; an alert without regions has no region part.
 func Format(r Received) string {
 	var b strings.Builder
 	b.WriteString("「")
 	b.WriteString(departmentLabel(r))
 	b.WriteString("」")
+	if r.Lead {
+		b.WriteString("主办 ")
+	} else {
+		b.WriteString("协办 ")
+	}
+	if r.Severity != model.SeverityNone {
+		b.WriteString(r.Severity.Roman() + "级 ")
+	}
 	b.WriteString(topicsLabel(r.Topics))
 	if regions := nonEmpty(r.Regions); len(regions) > 0 {
 		b.WriteString(" ")
@@ -26,7 +39,24 @@ func Format(r Received) string {
 	}
 	b.WriteString(" — ")
 	b.WriteString(titleLabel(r.Title))
+	if next := caseLine(r); next != "" {
+		b.WriteString("\n    ")
+		b.WriteString(next)
+	}
 	return b.String()
+}
+
+// caseLine shows what the department owes and how to sign for it.
+func caseLine(r Received) string {
+	var parts []string
+	if d := r.Deadline; d != nil {
+		beijing := time.FixedZone("CST", 8*3600)
+		parts = append(parts, fmt.Sprintf("时限：%s %s 前", oneLine(d.Name), d.Due.In(beijing).Format("01-02 15:04")))
+	}
+	if u := oneLine(r.SignURL); u != "" {
+		parts = append(parts, "签收："+u)
+	}
+	return strings.Join(parts, " · ")
 }
 
 func departmentLabel(r Received) string {

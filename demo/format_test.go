@@ -5,6 +5,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/yuqing/yuqing/model"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -17,7 +20,12 @@ func TestFormatGolden(t *testing.T) {
 		{"one topic, one region", Received{DepartmentName: "市住房和城乡建设局", Department: "housing",
 			Title:   "通城县一楼盘交房延期近一年 三百余户业主集体维权",
 			Topics:  []TopicTerms{{ID: "real_estate", Name: "房地产市场", Terms: []string{"烂尾楼", "业主维权"}}},
-			Regions: []string{"通城县"}}},
+			Regions: []string{"通城县"}, Lead: true, Severity: model.SeverityIV}},
+		{"with deadline and sign link", Received{DepartmentName: "市应急管理局", Lead: true, Severity: model.SeverityII,
+			Title:    "赤壁市一在建工地脚手架坍塌",
+			Topics:   []TopicTerms{{ID: "work_safety", Name: "安全生产", Terms: []string{"坍塌"}}},
+			Deadline: &model.Deadline{Name: "发布权威信息", Due: time.Date(2026, 11, 27, 6, 30, 0, 0, time.UTC)},
+			SignURL:  "http://127.0.0.1:9464/act/7/sign?exp=1&sig=abc"}},
 		{"several topics and regions", Received{DepartmentName: "市市场监督管理局",
 			Title: "家长反映咸安区一中学食堂使用过期食材 市场监管部门介入",
 			Topics: []TopicTerms{
@@ -40,8 +48,9 @@ func TestFormatGolden(t *testing.T) {
 	var b strings.Builder
 	for _, c := range cases {
 		line := Format(c.r)
-		if strings.ContainsAny(line, "\n\r\x1b\u202e") {
-			t.Errorf("%s: output is not one clean line: %q", c.name, line)
+		first, second, _ := strings.Cut(line, "\n    ")
+		if strings.ContainsAny(first, "\n\r\x1b\u202e") || strings.ContainsAny(second, "\n\r\x1b\u202e") {
+			t.Errorf("%s: output is not clean lines: %q", c.name, line)
 		}
 		b.WriteString("# " + c.name + "\n" + line + "\n")
 	}
@@ -65,7 +74,8 @@ func TestFormatExample(t *testing.T) {
 	r := Received{DepartmentName: "市住房和城乡建设局",
 		Topics:  []TopicTerms{{Name: "房地产市场", Terms: []string{"烂尾楼", "业主维权"}}},
 		Regions: []string{"通城县"}, Title: "某楼盘烂尾"}
-	const want = "「市住房和城乡建设局」房地产市场(烂尾楼,业主维权) 通城县 — 某楼盘烂尾"
+	r.Lead, r.Severity = true, model.SeverityIV
+	const want = "「市住房和城乡建设局」主办 Ⅳ级 房地产市场(烂尾楼,业主维权) 通城县 — 某楼盘烂尾"
 	if got := Format(r); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

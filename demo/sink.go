@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/yuqing/yuqing/alert/notify/webhook"
+	"github.com/yuqing/yuqing/model"
 )
 
 const (
@@ -34,6 +35,13 @@ type Received struct {
 	CaseID         int64
 	// Delivery is the X-Yuqing-Delivery header (the outbox delivery id).
 	Delivery string
+	// Lead is true for the department in charge, false for a co-responder.
+	Lead     bool
+	Severity model.Severity
+	// Deadline is the first statutory deadline of the case, if any.
+	Deadline *model.Deadline
+	// SignURL is the signed link an officer follows to sign for the case.
+	SignURL string
 }
 
 // TopicTerms is a matched topic with the words that matched.
@@ -208,6 +216,16 @@ func decodeAlert(body []byte) (Received, error) {
 	}
 	for _, t := range a.Analysis.Topics {
 		rec.Topics = append(rec.Topics, TopicTerms{ID: t.ID, Name: t.Name, Terms: t.Terms})
+	}
+	rec.Lead, rec.Severity = a.Lead, a.Analysis.Severity
+	if len(a.Deadlines) > 0 {
+		d := a.Deadlines[0]
+		rec.Deadline = &d
+	}
+	for _, act := range a.Actions {
+		if act.Name == model.LinkSign {
+			rec.SignURL = act.URL
+		}
 	}
 	return rec, nil
 }

@@ -40,7 +40,8 @@ func (s *Store) TopStories(ctx context.Context, q StoryQuery) ([]model.StorySumm
 	if q.Topic != "" {
 		filter = ` AND m.story_id IN (SELECT m2.story_id FROM story_members m2
             JOIN item_topics t ON t.item_id = m2.item_id
-            WHERE t.topic_id = ` + w.arg(q.Topic) + ` AND m2.item_at >= ` + from + ` AND m2.item_at < ` + to + `)`
+            WHERE t.topic_id = ` + w.arg(q.Topic) + ` AND m2.item_at >= ` + from + ` AND m2.item_at < ` + to + `
+              AND t.item_at >= ` + from + ` AND t.item_at < ` + to + `)` // bounds the index range on item_topics
 	}
 	rows, err := s.r.QueryContext(ctx, `
 SELECT s.id, s.title, s.url, s.first_seen, p.articles, p.sources

@@ -23,7 +23,10 @@ Commands:
   run            run the daemon: poll sources, analyze, route alerts to departments
   check-config   validate a configuration and every file it names
   feeds test     fetch one feed (URL or file) and print the items it would ingest
-  tag            tag text from stdin with hot-topic areas and places (an analyst's check)
+  tag            tag text from stdin: areas, places, negativity, severity, story (an analyst's check)
+  eval           score the analyzer on evaluation data sets (topics, negativity, segmentation)
+  route-test     show which departments a label set is routed to, and why
+  report         build a weekly report (HTML, Markdown, PDF or JSON) from the store
   version        print the version
 
 Start with 'yuqing demo'. Then copy configs/ to your own folder, name your
