@@ -41,6 +41,14 @@ func CheckConfig(path string, w io.Writer, print bool) error {
 	collect(err)
 	_, err = analyze.CompilePlaces(cfg.Places)
 	collect(err)
+	ac := cfg.Analyze
+	ac.ApplyDefaults()
+	if len(ac.Negativity.Negative) > 0 {
+		_, err = analyze.CompileNegativity(ac.Negativity)
+		collect(err)
+	}
+	_, err = analyze.CompileSeverity(ac.Severity, ac.Negativity.Negators)
+	collect(err)
 	_, err = alert.CompileRoutes(cfg.Route, cfg.Departments, cfg.Taxonomy.Topics, cfg.Receivers)
 	collect(unwrapProblems(err))
 	_, err = notify.Build(cfg.Receivers, notify.Options{})
