@@ -22,6 +22,7 @@ import (
 	"github.com/yuqing/yuqing/alert/notify/dingtalk"
 	"github.com/yuqing/yuqing/alert/notify/email"
 	"github.com/yuqing/yuqing/alert/notify/feishu"
+	"github.com/yuqing/yuqing/alert/notify/internal/robot"
 	"github.com/yuqing/yuqing/alert/notify/logger"
 	"github.com/yuqing/yuqing/alert/notify/natspub"
 	"github.com/yuqing/yuqing/alert/notify/webhook"
@@ -126,11 +127,14 @@ func build(r config.Receiver, o Options, limits limiterSet) (alert.Notifier, err
 }
 
 func constructorOf(r config.Receiver, o Options) constructor {
+	chat := func(l *alert.Limiter) robot.Options {
+		return robot.Options{HTTPClient: o.HTTPClient, Now: o.Now, UserAgent: o.UserAgent,
+			Limiter: l, Location: o.Location, ConsoleURL: o.ConsoleURL, Sleep: o.Sleep}
+	}
 	switch r.Kind() {
 	case config.KindWeCom:
 		return func(l *alert.Limiter) (alert.Notifier, string, error) {
-			n, err := wecom.New(r.Name, *r.WeCom, wecom.Options{HTTPClient: o.HTTPClient, Now: o.Now, UserAgent: o.UserAgent,
-				Limiter: l, Location: o.Location, ConsoleURL: o.ConsoleURL, Sleep: o.Sleep})
+			n, err := wecom.New(r.Name, *r.WeCom, chat(l))
 			if err != nil {
 				return nil, "", err
 			}
@@ -138,8 +142,7 @@ func constructorOf(r config.Receiver, o Options) constructor {
 		}
 	case config.KindDingTalk:
 		return func(l *alert.Limiter) (alert.Notifier, string, error) {
-			n, err := dingtalk.New(r.Name, *r.DingTalk, dingtalk.Options{HTTPClient: o.HTTPClient, Now: o.Now, UserAgent: o.UserAgent,
-				Limiter: l, Location: o.Location, ConsoleURL: o.ConsoleURL, Sleep: o.Sleep})
+			n, err := dingtalk.New(r.Name, *r.DingTalk, chat(l))
 			if err != nil {
 				return nil, "", err
 			}
@@ -147,8 +150,7 @@ func constructorOf(r config.Receiver, o Options) constructor {
 		}
 	case config.KindFeishu:
 		return func(l *alert.Limiter) (alert.Notifier, string, error) {
-			n, err := feishu.New(r.Name, *r.Feishu, feishu.Options{HTTPClient: o.HTTPClient, Now: o.Now, UserAgent: o.UserAgent,
-				Limiter: l, Location: o.Location, ConsoleURL: o.ConsoleURL, Sleep: o.Sleep})
+			n, err := feishu.New(r.Name, *r.Feishu, chat(l))
 			if err != nil {
 				return nil, "", err
 			}
@@ -177,19 +179,25 @@ func constructorOf(r config.Receiver, o Options) constructor {
 	}
 }
 
-// DefaultRateLimits are the limits of the kinds that have one, used when a
+// defaultRateLimit is the limit of a kind that has one, used when a
 // receiver sets no rate_limit.
-var DefaultRateLimits = map[string][]alert.Window{
-	config.KindWeCom:    wecom.DefaultRateLimit,
-	config.KindDingTalk: dingtalk.DefaultRateLimit,
-	config.KindFeishu:   feishu.DefaultRateLimit,
+func defaultRateLimit(kind string) []alert.Window {
+	switch kind {
+	case config.KindWeCom:
+		return wecom.DefaultRateLimit()
+	case config.KindDingTalk:
+		return dingtalk.DefaultRateLimit()
+	case config.KindFeishu:
+		return feishu.DefaultRateLimit()
+	}
+	return nil
 }
 
 // windowsOf returns the receiver's limit: its rate_limit, else its kind's
 // default (none for email and webhook).
 func windowsOf(r config.Receiver) ([]alert.Window, error) {
 	if r.RateLimit == nil {
-		return slices.Clone(DefaultRateLimits[r.Kind()]), nil
+		return defaultRateLimit(r.Kind()), nil
 	}
 	if r.RateLimit.PerMinute < 0 || r.RateLimit.PerSecond < 0 {
 		return nil, errors.New("rate_limit values must not be negative")
@@ -201,7 +209,7 @@ func windowsOf(r config.Receiver) ([]alert.Window, error) {
 	if r.RateLimit.PerSecond > 0 {
 		ws = append(ws, alert.Window{Limit: r.RateLimit.PerSecond, Per: time.Second})
 	}
-	if len(ws) == 0 && DefaultRateLimits[r.Kind()] != nil {
+	if len(ws) == 0 && defaultRateLimit(r.Kind()) != nil {
 		return nil, fmt.Errorf("rate_limit of a %s robot needs per_minute or per_second", r.Kind())
 	}
 	return ws, nil

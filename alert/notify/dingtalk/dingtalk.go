@@ -23,7 +23,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -48,18 +47,12 @@ const (
 )
 
 // DefaultRateLimit is the robot's documented limit.
-var DefaultRateLimit = []alert.Window{{Limit: 20, Per: time.Minute}}
+func DefaultRateLimit() []alert.Window {
+	return []alert.Window{{Limit: 20, Per: time.Minute}}
+}
 
 // Options are the shared dependencies of DingTalk receivers.
-type Options struct {
-	HTTPClient *http.Client
-	Now        func() time.Time
-	UserAgent  string
-	Limiter    *alert.Limiter
-	Location   *time.Location
-	ConsoleURL string
-	Sleep      func(context.Context, time.Duration) error
-}
+type Options = robot.Options
 
 // Notifier posts to one robot. It implements alert.Notifier,
 // alert.RateLimited, alert.Digester and alert.ReportSender.

@@ -131,7 +131,7 @@ func setup(t *testing.T, spec config.DingTalkSpec) (*dingtalk.Notifier, *fakeDin
 	if spec.Secret == "" && spec.SecretFile == "" {
 		spec.Secret = secret
 	}
-	l, err := alert.NewLimiter(dingtalk.DefaultRateLimit...)
+	l, err := alert.NewLimiter(dingtalk.DefaultRateLimit()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -43,18 +42,12 @@ const (
 )
 
 // DefaultRateLimit is the bot's documented limit: 100 a minute, 5 a second.
-var DefaultRateLimit = []alert.Window{{Limit: 100, Per: time.Minute}, {Limit: 5, Per: time.Second}}
+func DefaultRateLimit() []alert.Window {
+	return []alert.Window{{Limit: 100, Per: time.Minute}, {Limit: 5, Per: time.Second}}
+}
 
 // Options are the shared dependencies of Feishu receivers.
-type Options struct {
-	HTTPClient *http.Client
-	Now        func() time.Time
-	UserAgent  string
-	Limiter    *alert.Limiter
-	Location   *time.Location
-	ConsoleURL string
-	Sleep      func(context.Context, time.Duration) error
-}
+type Options = robot.Options
 
 // Notifier posts to one bot. It implements alert.Notifier,
 // alert.RateLimited, alert.Digester and alert.ReportSender.

@@ -119,7 +119,7 @@ func setup(t *testing.T, spec config.FeishuSpec) (*feishu.Notifier, *fakeFeishu,
 	if spec.Secret == "" {
 		spec.Secret = secret
 	}
-	l, err := alert.NewLimiter(feishu.DefaultRateLimit...)
+	l, err := alert.NewLimiter(feishu.DefaultRateLimit()...)
 	if err != nil {
 		t.Fatal(err)
 	}

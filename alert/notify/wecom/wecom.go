@@ -18,7 +18,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -38,22 +37,12 @@ const (
 )
 
 // DefaultRateLimit is the robot's documented limit.
-var DefaultRateLimit = []alert.Window{{Limit: 20, Per: time.Minute}}
+func DefaultRateLimit() []alert.Window {
+	return []alert.Window{{Limit: 20, Per: time.Minute}}
+}
 
 // Options are the shared dependencies of WeCom receivers.
-type Options struct {
-	HTTPClient *http.Client
-	Now        func() time.Time
-	UserAgent  string
-	// Limiter is the robot's rate limit, shared by every receiver that
-	// posts to it (nil: none).
-	Limiter *alert.Limiter
-	// Location shows times (nil: Asia/Shanghai).
-	Location *time.Location
-	// ConsoleURL is linked from digests that cannot list everything.
-	ConsoleURL string
-	Sleep      func(context.Context, time.Duration) error
-}
+type Options = robot.Options
 
 // Notifier posts to one robot. It implements alert.Notifier,
 // alert.RateLimited, alert.Digester and alert.ReportSender.

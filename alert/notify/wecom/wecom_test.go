@@ -126,7 +126,7 @@ func setup(t *testing.T, spec config.WeComSpec, limited bool) (*wecom.Notifier, 
 	o := wecom.Options{Now: c.Now, UserAgent: "yuqing/test", ConsoleURL: "https://yuqing.xianning.gov.cn/cases",
 		Sleep: func(ctx context.Context, d time.Duration) error { c.Advance(d); return nil }}
 	if limited {
-		l, err := alert.NewLimiter(wecom.DefaultRateLimit...)
+		l, err := alert.NewLimiter(wecom.DefaultRateLimit()...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,6 +20,21 @@ import (
 	"github.com/yuqing/yuqing/alert"
 )
 
+// Options are the shared dependencies of the chat receivers.
+type Options struct {
+	HTTPClient *http.Client
+	Now        func() time.Time
+	UserAgent  string
+	// Limiter is the robot's rate limit, shared by every receiver that
+	// posts to it (nil: none).
+	Limiter *alert.Limiter
+	// Location shows times (nil: Asia/Shanghai).
+	Location *time.Location
+	// ConsoleURL is linked from digests that cannot list everything.
+	ConsoleURL string
+	Sleep      func(context.Context, time.Duration) error
+}
+
 // Defaults of a Poster.
 const (
 	DefaultTimeout = 10 * time.Second
