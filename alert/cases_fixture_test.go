@@ -53,7 +53,9 @@ type fixtureOptions struct {
 	alert    config.Alert
 	silences []model.Silence
 	links    alert.ActionLinker
-	dsn      string
+	// sourceNames are the display names of the sources (PolicyOptions).
+	sourceNames map[string]string
+	dsn         string
 }
 
 // caseFixture is the alert side over a real SQLite store with a settable
@@ -105,7 +107,8 @@ func newCaseFixture(t testing.TB, o fixtureOptions) *caseFixture {
 	if o.alert.Coordinator == "" {
 		o.alert.Coordinator = "office"
 	}
-	policy, err := alert.NewPolicy(alert.PolicyOptions{Departments: depts, Alert: o.alert, Links: o.links})
+	policy, err := alert.NewPolicy(alert.PolicyOptions{Departments: depts, Alert: o.alert, Links: o.links,
+		SourceNames: o.sourceNames})
 	if err != nil {
 		t.Fatal(err)
 	}

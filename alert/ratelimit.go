@@ -123,6 +123,21 @@ func (r *Reservation) Cancel(from int) {
 	r.l.log = slices.DeleteFunc(r.l.log, func(b booking) bool { return slices.Contains(drop, b.id) })
 }
 
+// Seed books sends made before the limiter existed: by the process before
+// it restarted, or by another instance. Each counts as reaching the
+// destination at the time given, when it was known to be delivered. It
+// arrived no later than that, so its token comes back no sooner than the
+// destination frees it. Sends that no window can see any more are
+// dropped as the limiter is used.
+func (l *Limiter) Seed(sent ...time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, t := range sent {
+		l.nextID++
+		l.log = append(l.log, booking{id: l.nextID, from: t, to: t})
+	}
+}
+
 // Budget returns how many sends the destination takes at now. When it is
 // none, next is when the first one frees.
 func (l *Limiter) Budget(now time.Time) (n int, next time.Time) {

@@ -170,3 +170,46 @@ func checkLimiterWindows(t *testing.T, seed uint64, windows []alert.Window, sent
 		}
 	}
 }
+
+// TestSeededLimiterRemembersSendsBeforeARestart: a process that restarts
+// right after a burst must not send a second burst into the same minute.
+func TestSeededLimiterRemembersSendsBeforeARestart(t *testing.T) {
+	burst := func(at time.Duration, n int) []time.Time {
+		out := make([]time.Time, n)
+		for i := range out {
+			out[i] = rlStart.Add(at + time.Duration(i)*time.Second)
+		}
+		return out
+	}
+	tests := []struct {
+		name     string
+		windows  []alert.Window
+		sent     []time.Time
+		wantN    int
+		wantNext time.Duration // when wantN is 0, from rlStart
+	}{
+		{"nothing sent", []alert.Window{rlPerMinute20}, nil, 20, 0},
+		{"a full burst half a minute ago", []alert.Window{rlPerMinute20}, burst(-30*time.Second, 20), 0, 30 * time.Second},
+		{"part of a burst", []alert.Window{rlPerMinute20}, burst(-20*time.Second, 12), 8, 0},
+		{"a burst older than the window", []alert.Window{rlPerMinute20}, burst(-90*time.Second, 20), 20, 0},
+		{"the burst straddles the window", []alert.Window{rlPerMinute20}, burst(-70*time.Second, 20), 11, 0}, // -59s … -51s count
+		{"the short window of Feishu", rlFeishu, burst(0, 1)[:1:1], 4, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newTestLimiter(t, tt.windows...)
+			l.Seed(tt.sent...)
+			n, next := l.Budget(rlStart)
+			if n != tt.wantN || (tt.wantN == 0 && !next.Equal(rlStart.Add(tt.wantNext))) {
+				t.Errorf("Budget = %d, next %v; want %d, next +%v", n, next.Sub(rlStart), tt.wantN, tt.wantNext)
+			}
+		})
+	}
+	// Reservations queue behind the seeded sends.
+	l := newTestLimiter(t, rlPerMinute20)
+	l.Seed(burst(-30*time.Second, 20)...)
+	r := l.Reserve(rlStart, 2, 0)
+	if want := rlStart.Add(30 * time.Second); !r.At[0].Equal(want) || !r.At[1].Equal(want.Add(time.Second)) {
+		t.Errorf("sends after a seeded burst booked at +%v, +%v; want +30s, +31s", r.At[0].Sub(rlStart), r.At[1].Sub(rlStart))
+	}
+}

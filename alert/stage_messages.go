@@ -29,8 +29,14 @@ func (p *Policy) alert(ch *model.CaseChange, kind, note string) model.Alert {
 	analysis.Severity = c.Severity
 	a := model.Alert{
 		Kind: kind, CaseID: c.ID, Department: c.Department, DepartmentName: c.DepartmentName, Lead: c.Lead,
-		Item: ch.Item.Item, Analysis: analysis, StoryID: c.StoryID, Articles: c.Articles, Sources: len(c.Sources),
+		Item: ch.Item.Item, SourceName: p.sourceNames[ch.Item.Item.SourceID], Analysis: analysis,
+		StoryID: c.StoryID, Articles: c.Articles, Sources: len(c.Sources),
 		Links: slices.Clone(ch.Links), Note: note, OpenedAt: c.OpenedAt, ClockStart: c.ClockStart, GroupKey: c.GroupKey,
+	}
+	for i := range a.Links {
+		if a.Links[i].SourceName == "" {
+			a.Links[i].SourceName = p.sourceNames[a.Links[i].Source]
+		}
 	}
 	if a.DepartmentName == "" {
 		a.DepartmentName = p.departments[c.Department].Name

@@ -3,6 +3,7 @@ package alert
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ type PolicyOptions struct {
 	// values take the defaults of package config.
 	Alert config.Alert
 	Links ActionLinker
+	// SourceNames maps a source id to the name messages show (香城论坛
+	// rather than xnnews); a source missing from it is shown by its id.
+	SourceNames map[string]string
 }
 
 // Policy decides what a case change means: which deadlines a case owes,
@@ -42,6 +46,7 @@ type Policy struct {
 	sourceSteps []int
 	articleStep []int
 	links       ActionLinker
+	sourceNames map[string]string
 }
 
 // NewPolicy compiles the alert section's rules.
@@ -57,7 +62,7 @@ func NewPolicy(o PolicyOptions) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert: new policy: %w", err)
 	}
-	p := &Policy{departments: o.Departments, rules: rules, calendar: cal, links: o.Links,
+	p := &Policy{departments: o.Departments, rules: rules, calendar: cal, links: o.Links, sourceNames: maps.Clone(o.SourceNames),
 		reminders: o.Alert.Deadlines.Reminders, maxBackdate: o.Alert.Deadlines.MaxBackdate.D(),
 		sourceSteps: o.Alert.Updates.Sources, articleStep: o.Alert.Updates.Articles}
 	if p.reminders == nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +36,7 @@ func (a *App) buildAlerting(o Options) error {
 	if err != nil {
 		return err
 	}
-	popts := alert.PolicyOptions{Departments: depts, Alert: a.cfg.Alert}
+	popts := alert.PolicyOptions{Departments: depts, Alert: a.cfg.Alert, SourceNames: sourceNames(a.cfg.Sources)}
 	if links != nil {
 		popts.Links = links // a nil *web.Links must not become a non-nil interface
 	}
@@ -62,6 +63,37 @@ func (a *App) buildAlerting(o Options) error {
 	}
 	a.addLoop("deadline-clock", clock.Run)
 	return a.registerConsole(links, silences, policy.Calendar())
+}
+
+// sourceNames maps each configured source to the name messages show.
+// Disabled sources keep theirs: their earlier items still have cases.
+func sourceNames(sources []config.Source) map[string]string {
+	out := make(map[string]string, len(sources))
+	for _, s := range sources {
+		if s.Name != "" {
+			out[s.ID] = s.Name
+		}
+	}
+	return out
+}
+
+// rateWindowLookback covers the longest span a rate limit can have:
+// rate_limit takes per_minute and per_second, and the robots' default
+// limits are per minute. Limiters ignore sends their windows cannot see.
+const rateWindowLookback = time.Minute
+
+// recentSends reads when each receiver's latest messages went out, for its
+// rate limiter to start with: a restart must not forget a burst the robot
+// still counts. Without them the limiters start empty, as before.
+func (a *App) recentSends() map[string][]time.Time {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sent, err := a.store.SentSince(ctx, a.now().Add(-rateWindowLookback))
+	if err != nil {
+		a.logger.Warn("rate limits start empty: the messages sent before the restart could not be read", "err", err)
+		return nil
+	}
+	return sent
 }
 
 func configSilences(specs []config.SilenceSpec) []model.Silence {

@@ -9,7 +9,7 @@ func (a *App) buildReceivers(o Options) error {
 	var err error
 	a.notifiers, err = notify.Build(a.cfg.Receivers, notify.Options{
 		Logger: a.logger, HTTPClient: o.HTTPClient, Now: a.now, UserAgent: "yuqing/" + Version(),
-		Publisher: a.bus, ConsoleURL: consoleURL,
+		Publisher: a.bus, ConsoleURL: consoleURL, Sent: a.recentSends(),
 	})
 	return err
 }

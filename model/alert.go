@@ -31,6 +31,9 @@ type Alert struct {
 	// Item is the item that caused the message: the newest article for an
 	// update, the case's first article for reminders and escalations.
 	Item Item `json:"item"`
+	// SourceName is the display name of the item's source (e.g. 香城论坛)
+	// as configured; empty when the source is not configured any more.
+	SourceName string `json:"source_name,omitempty"`
 	// Analysis is the item's, except that Severity is the case's: the
 	// highest the story has reached.
 	Analysis Analysis `json:"analysis"`
@@ -68,11 +71,13 @@ const (
 	LinkView    = "view"    // 查看
 )
 
-// Link is one article of a story.
+// Link is one article of a story. Source is the source's id; SourceName
+// its display name where the alert's builder knows it.
 type Link struct {
-	Source string `json:"source"`
-	Title  string `json:"title"`
-	URL    string `json:"url"`
+	Source     string `json:"source"`
+	SourceName string `json:"source_name,omitempty"`
+	Title      string `json:"title"`
+	URL        string `json:"url"`
 }
 
 // Action is something an officer can do about a case through a signed link.
@@ -83,14 +88,29 @@ type Action struct {
 }
 
 // ReportNotice announces a finished report to a receiver: email sends the
-// HTML body with the PDF attached; chat receivers send the summary and the
-// link.
+// HTML body, its charts as inline images and the PDF attached; chat
+// receivers send the summary and the link.
 type ReportNotice struct {
 	Title   string `json:"title"`   // e.g. 咸宁市舆情周报（2026年第48周）
 	Summary string `json:"summary"` // a few lines of Markdown: the headline figures
 	URL     string `json:"url,omitempty"`
 	HTML    []byte `json:"-"`
-	PDF     []byte `json:"-"`
+	// Images are the pictures HTML shows as <img src="cid:ContentID">:
+	// many mail clients (Gmail, Outlook, Coremail) do not show data: URIs.
+	Images []InlineImage `json:"-"`
+	PDF    []byte        `json:"-"`
+}
+
+// InlineImage is an image an HTML email body refers to by Content-ID; it
+// travels as an inline part of the message (multipart/related).
+type InlineImage struct {
+	// ContentID is the id without angle brackets, as the HTML's cid: URL
+	// names it, e.g. chart01.areas@yuqing.report.
+	ContentID string
+	// Name is the file name a client offers when the image is saved.
+	Name        string
+	ContentType string // e.g. image/png
+	Data        []byte
 }
 
 // Silence mutes items and cases for a while: those of a story, a topic or a

@@ -50,7 +50,7 @@ func NewCharts(face *opentype.Font) *Charts {
 			}
 		}
 	}
-	c.handler = text.Plain{Fonts: font.NewCache(coll)}
+	c.handler = wideText{text.Plain{Fonts: font.NewCache(coll)}}
 	return c
 }
 
@@ -59,17 +59,20 @@ func (c *Charts) CanRaster() bool { return c.cjk }
 
 // Chart is one drawn chart.
 type Chart struct {
-	Name  string // stable id, e.g. "areas", "trend-real_estate"
-	Title string
-	plot  *plot.Plot
-	w, h  vg.Length
+	Name       string // stable id, e.g. "areas", "trend-real_estate"
+	Title      string
+	titleStyle text.Style
+	titlePad   vg.Length
+	plot       *plot.Plot
+	legend     []legendEntry
+	w, h       vg.Length
 }
 
 // SVG renders the chart as an <svg> element (no XML prolog), to be
 // inlined in HTML.
 func (ch *Chart) SVG() ([]byte, error) {
 	c := vgsvg.NewWith(vgsvg.UseWH(ch.w, ch.h))
-	ch.plot.Draw(draw.New(c))
+	ch.draw(draw.New(c))
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("report: draw chart %s as SVG: %w", ch.Name, err)
@@ -82,10 +85,13 @@ func (ch *Chart) SVG() ([]byte, error) {
 	return append([]byte("<svg"+label), out[len("<svg"):]...), nil
 }
 
+// PixelWidth is the chart's width in CSS pixels (96 to the inch).
+func (ch *Chart) PixelWidth() int { return int(math.Round(float64(ch.w / vg.Inch * 96))) }
+
 // PNG renders the chart as a PNG image at dpi dots per inch.
 func (ch *Chart) PNG(dpi int) ([]byte, error) {
 	c := vgimg.NewWith(vgimg.UseWH(ch.w, ch.h), vgimg.UseDPI(dpi))
-	ch.plot.Draw(draw.New(c))
+	ch.draw(draw.New(c))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("report: draw chart %s as PNG: %w", ch.Name, err)
@@ -125,7 +131,6 @@ func (c *Charts) newPlot(title string, horizontalBars bool) *plot.Plot {
 		a.LineStyle.Width = vg.Points(0.5)
 	}
 	style(&p.Legend.TextStyle, 8)
-	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = vg.Points(12)
 	grid := draw.LineStyle{Color: colorGrid, Width: vg.Points(0.4)}
 	if horizontalBars {
@@ -152,14 +157,29 @@ func (integerTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
+// categoryGap is the room between the names on the category axis of a
+// horizontal bar chart and the bars.
+const categoryGap = 6 // points
+
+// roomForNames sets the category axis of a horizontal bar chart apart
+// from its bars. gonum leaves one space there, which with a CJK font's
+// narrow space made the names touch the bars; an invisible tick mark
+// reserves the room.
+func roomForNames(a *plot.Axis) {
+	a.Tick.Length = vg.Points(categoryGap)
+	a.Tick.Width = vg.Points(0.1)
+	a.Tick.Color = color.Transparent
+}
+
 func noBorder(b *plotter.BarChart, fill color.Color) {
 	b.Color = fill
 	b.LineStyle.Width = 0
 }
 
-// valueRange sets the count axis from 0 to above the largest value,
-// leaving headroom for the legend in the top right corner.
+// valueRange sets the count axis from 0 to a little above the largest
+// value, so that the longest bar or the highest point stays clear of the
+// plot's edge (the legend is outside the plot).
 func valueRange(a *plot.Axis, largest float64) {
 	a.Min = 0
-	a.Max = math.Max(1, largest) * 1.3
+	a.Max = math.Max(1, largest) * 1.1
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"time"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -73,13 +74,12 @@ func (c *Charts) areaVolumes(areas []Area) (*Chart, error) {
 	noBorder(bc, colorCurrent)
 	noBorder(bp, colorPrevious)
 	p.Add(bp, bc)
-	p.Legend.Add("本周", bc)
-	p.Legend.Add("上周", bp)
 	p.NominalY(names...)
+	roomForNames(&p.Y)
 	p.Y.Min, p.Y.Max = -0.8, float64(n)-0.2
 	valueRange(&p.X, largest)
-	return &Chart{Name: "areas", Title: p.Title.Text, plot: p,
-		w: 6.5 * vg.Inch, h: vg.Inch + vg.Length(n)*0.3*vg.Inch}, nil
+	return newChart("areas", p, 6.5*vg.Inch, vg.Inch+vg.Length(n)*0.3*vg.Inch,
+		legendEntry{"本周", []plot.Thumbnailer{bc}}, legendEntry{"上周", []plot.Thumbnailer{bp}}), nil
 }
 
 // areaTrend draws one area's items and negative items per day.
@@ -105,12 +105,11 @@ func (c *Charts) areaTrend(a Area, loc *time.Location) (*Chart, error) {
 	styleLine(lt, pt, colorTotal, nil)
 	styleLine(ln, pn, colorCurrent, []vg.Length{vg.Points(3), vg.Points(2)})
 	p.Add(lt, pt, ln, pn)
-	p.Legend.Add("信息量", lt, pt)
-	p.Legend.Add("负面", ln, pn)
 	p.NominalX(labels...)
 	p.X.Min, p.X.Max = -0.5, float64(len(a.Daily))-0.5
 	valueRange(&p.Y, largest)
-	return &Chart{Name: "trend-" + a.Topic, Title: p.Title.Text, plot: p, w: 3.2 * vg.Inch, h: 1.9 * vg.Inch}, nil
+	return newChart("trend-"+a.Topic, p, 3.2*vg.Inch, 1.9*vg.Inch,
+		legendEntry{"信息量", []plot.Thumbnailer{lt, pt}}, legendEntry{"负面", []plot.Thumbnailer{ln, pn}}), nil
 }
 
 func styleLine(l *plotter.Line, s *plotter.Scatter, col color.Color, dashes []vg.Length) {
@@ -158,10 +157,10 @@ func (c *Charts) places(places []Place) (*Chart, error) {
 	noBorder(bc, colorTotal)
 	p.Add(bc)
 	p.NominalY(names...)
+	roomForNames(&p.Y)
 	p.Y.Min, p.Y.Max = -0.8, float64(n)-0.2
 	valueRange(&p.X, largest)
-	return &Chart{Name: "places", Title: p.Title.Text, plot: p,
-		w: 6.5 * vg.Inch, h: 0.9*vg.Inch + vg.Length(n)*0.24*vg.Inch}, nil
+	return newChart("places", p, 6.5*vg.Inch, 0.9*vg.Inch+vg.Length(n)*0.24*vg.Inch), nil
 }
 
 // severity draws the cases per tier in the tiers' warning colours.
@@ -190,7 +189,7 @@ func (c *Charts) severity(tiers []Tier) (*Chart, error) {
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(tiers))-0.4
 	valueRange(&p.Y, largest)
-	return &Chart{Name: "severity", Title: p.Title.Text, plot: p, w: 4.2 * vg.Inch, h: 2.2 * vg.Inch}, nil
+	return newChart("severity", p, 4.2*vg.Inch, 2.2*vg.Inch), nil
 }
 
 // tierLabel is e.g. "Ⅱ级 重大"; unassessed cases are "未评估".

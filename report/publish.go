@@ -186,17 +186,19 @@ func (p *Publisher) archive(ctx context.Context, d *Data, r Renderings, token st
 	return nil
 }
 
-// notice is what receivers get: the email HTML carries PNG charts.
+// notice is what receivers get: the email HTML shows PNG charts carried
+// as inline images.
 func (p *Publisher) notice(d *Data, r Renderings, token string) (model.ReportNotice, error) {
 	n := model.ReportNotice{Title: NoticeTitle(d), Summary: NoticeSummary(d), PDF: r[config.ReportPDF]}
 	if p.o.Archive != nil && p.o.PublicURL != "" {
 		n.URL = strings.TrimRight(p.o.PublicURL, "/") + "/reports/" + token + ".html"
 	}
 	var buf bytes.Buffer
-	if err := RenderHTML(&buf, d, HTMLOptions{Charts: p.o.Charts, Images: ImagesPNG, OnlineURL: n.URL}); err != nil {
+	images, err := RenderEmailHTML(&buf, d, HTMLOptions{Charts: p.o.Charts, OnlineURL: n.URL})
+	if err != nil {
 		return model.ReportNotice{}, err
 	}
-	n.HTML = buf.Bytes()
+	n.HTML, n.Images = buf.Bytes(), images
 	return n, nil
 }
 

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -179,10 +181,52 @@ func TestPublishWithPNGCharts(t *testing.T) {
 	if err := p.Publish(context.Background(), w, ""); err != nil {
 		t.Fatal(err)
 	}
-	html := string(s.notices[0].HTML)
-	// 13 charts, each a PNG data URI; no archive, so no link.
-	if got := strings.Count(html, `<img src="data:image/png;base64,`); got != 13 || s.notices[0].URL != "" {
-		t.Errorf("emailed HTML has %d PNG charts (want 13), URL %q (want none)", got, s.notices[0].URL)
+	n := s.notices[0]
+	html := string(n.HTML)
+	// 13 charts, each a PNG inline image the HTML names by Content-ID
+	// (mail clients drop data: URIs); no archive, so no link.
+	if got := strings.Count(html, `<img src="cid:`); got != 13 || len(n.Images) != 13 || n.URL != "" {
+		t.Errorf("emailed HTML has %d cid: charts and %d images (want 13 each), URL %q (want none)", got, len(n.Images), n.URL)
+	}
+	if strings.Contains(html, "data:image") {
+		t.Error("emailed HTML still carries data: URIs")
+	}
+	seen := map[string]bool{}
+	for _, img := range n.Images {
+		if !strings.Contains(html, `src="cid:`+img.ContentID+`"`) || seen[img.ContentID] {
+			t.Errorf("image %q is not referenced once by the HTML", img.ContentID)
+		}
+		seen[img.ContentID] = true
+		if _, err := png.Decode(bytes.NewReader(img.Data)); err != nil || img.ContentType != "image/png" || !strings.HasSuffix(img.Name, ".png") {
+			t.Errorf("image %q (%s, %s) is not a PNG: %v", img.ContentID, img.Name, img.ContentType, err)
+		}
+	}
+}
+
+func TestInlineChartNames(t *testing.T) {
+	tests := []struct {
+		i        int
+		name     string
+		wantID   string
+		wantFile string
+	}{
+		{0, "areas", "chart01.areas@yuqing.report", "areas.png"},
+		{3, "trend-real_estate", "chart04.trend-real-estate@yuqing.report", "trend-real-estate.png"},
+		{12, "trend-住房 <x>", "chart13.trend-----x-@yuqing.report", "trend-----x-.png"},
+	}
+	for _, tc := range tests {
+		img := inlineChart(tc.i, tc.name, []byte{1})
+		if img.ContentID != tc.wantID || img.Name != tc.wantFile || img.ContentType != "image/png" {
+			t.Errorf("inlineChart(%d, %q) = %q %q %q, want %q %q image/png", tc.i, tc.name, img.ContentID, img.Name, img.ContentType, tc.wantID, tc.wantFile)
+		}
+	}
+}
+
+func TestRenderHTMLRefusesInlineImages(t *testing.T) {
+	d := buildFixture(t, loadFixture(t), "")
+	var buf bytes.Buffer
+	if err := RenderHTML(&buf, d, HTMLOptions{Charts: NewCharts(nil), Images: imagesCID}); err == nil {
+		t.Error("RenderHTML with cid: images would lose the images; want an error")
 	}
 }
 

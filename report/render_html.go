@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuqing/yuqing/model"
 )
@@ -25,9 +29,12 @@ type Images int
 const (
 	// ImagesSVG inlines SVG: for the browser and the PDF.
 	ImagesSVG Images = iota
-	// ImagesPNG embeds PNG data URIs: for email, whose clients run no
-	// JavaScript and often drop SVG.
+	// ImagesPNG embeds PNG data URIs: a standalone page without SVG.
+	// Email bodies use RenderEmailHTML instead: many clients show no
+	// data: URIs.
 	ImagesPNG
+	// imagesCID refers to PNG images by Content-ID (RenderEmailHTML).
+	imagesCID
 )
 
 // HTMLOptions configure RenderHTML.
@@ -42,26 +49,45 @@ type HTMLOptions struct {
 // RenderHTML writes the report as a standalone HTML page in the form of a
 // government 周报, print-friendly (A4), with its CSS inline.
 func RenderHTML(w io.Writer, d *Data, o HTMLOptions) error {
-	charts, notes, err := drawCharts(d, o)
+	if o.Images == imagesCID {
+		return errors.New("report: render HTML: inline images need RenderEmailHTML")
+	}
+	_, err := render(w, d, o)
+	return err
+}
+
+// RenderEmailHTML writes the report as the body of an email: its charts
+// are PNG images the HTML refers to as cid:…, returned to travel as
+// inline parts of the message. Gmail, Outlook and most government webmail
+// (Coremail, Foxmail) show those but not data: URIs. o.Images is ignored.
+func RenderEmailHTML(w io.Writer, d *Data, o HTMLOptions) ([]model.InlineImage, error) {
+	o.Images = imagesCID
+	return render(w, d, o)
+}
+
+func render(w io.Writer, d *Data, o HTMLOptions) ([]model.InlineImage, error) {
+	charts, err := drawCharts(d, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tmpl, err := parseHTMLTemplate(d.Period.From.Location())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	css, err := templateFiles.ReadFile("templates/report.css")
 	if err != nil {
-		return fmt.Errorf("report: read stylesheet: %w", err)
+		return nil, fmt.Errorf("report: read stylesheet: %w", err)
 	}
-	view := &htmlView{D: d, Charts: charts, CSS: template.CSS(css), Summary: Summary(d),
-		OnlineURL: o.OnlineURL, ChartNotes: notes}
+	view := &htmlView{D: d, Charts: charts.html, CSS: template.CSS(css), Summary: Summary(d),
+		OnlineURL: o.OnlineURL, ChartNotes: charts.notes}
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, "report.html.tmpl", view); err != nil {
-		return fmt.Errorf("report: render HTML: %w", err)
+		return nil, fmt.Errorf("report: render HTML: %w", err)
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return nil, err
+	}
+	return charts.images, nil
 }
 
 // htmlView is what the template sees.
@@ -87,35 +113,76 @@ func (v *htmlView) Section(title string) string {
 // Chart returns the embedded chart by name, empty when not drawn.
 func (v *htmlView) Chart(name string) template.HTML { return v.Charts[name] }
 
-func drawCharts(d *Data, o HTMLOptions) (map[string]template.HTML, []string, error) {
-	out := map[string]template.HTML{}
+// drawnCharts are the charts as the HTML embeds them, by name; notes
+// explain charts left out; images are the inline parts cid: links name.
+type drawnCharts struct {
+	html   map[string]template.HTML
+	notes  []string
+	images []model.InlineImage
+}
+
+func drawCharts(d *Data, o HTMLOptions) (drawnCharts, error) {
+	out := drawnCharts{html: map[string]template.HTML{}}
 	if o.Charts == nil {
-		return out, nil, nil
+		return out, nil
 	}
-	if o.Images == ImagesPNG && !o.Charts.CanRaster() {
-		return out, []string{"未找到中文字体，邮件中未附图表，请查看附件PDF或在线版本。"}, nil
+	raster := o.Images == ImagesPNG || o.Images == imagesCID
+	if raster && !o.Charts.CanRaster() {
+		out.notes = []string{"未找到中文字体，邮件中未附图表，请查看附件PDF或在线版本。"}
+		return out, nil
 	}
 	charts, err := o.Charts.ForReport(d)
 	if err != nil {
-		return nil, nil, err
+		return drawnCharts{}, err
 	}
-	for _, ch := range charts {
-		if o.Images == ImagesPNG {
-			png, err := ch.PNG(pngDPI)
+	for i, ch := range charts {
+		if !raster {
+			svg, err := ch.SVG()
 			if err != nil {
-				return nil, nil, err
+				return drawnCharts{}, err
 			}
-			out[ch.Name] = template.HTML(`<img src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(png) +
-				`" alt="` + template.HTMLEscapeString(ch.Title) + `" style="max-width:100%;height:auto">`)
+			out.html[ch.Name] = template.HTML(svg)
 			continue
 		}
-		svg, err := ch.SVG()
+		png, err := ch.PNG(pngDPI)
 		if err != nil {
-			return nil, nil, err
+			return drawnCharts{}, err
 		}
-		out[ch.Name] = template.HTML(svg)
+		src := "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+		if o.Images == imagesCID {
+			img := inlineChart(i, ch.Name, png)
+			out.images = append(out.images, img)
+			src = "cid:" + img.ContentID
+		}
+		out.html[ch.Name] = imgTag(src, ch)
 	}
-	return out, nil, nil
+	return out, nil
+}
+
+// imgTag shows a chart at its drawn size in CSS pixels. The width
+// attribute is for Outlook, which ignores max-width and would otherwise
+// show a 144 dpi image at twice its size.
+func imgTag(src string, ch *Chart) template.HTML {
+	return template.HTML(fmt.Sprintf(`<img src="%s" alt="%s" width="%d" style="max-width:100%%;height:auto">`,
+		template.HTMLEscapeString(src), template.HTMLEscapeString(ch.Title), ch.PixelWidth()))
+}
+
+// inlineChart names the i-th chart's PNG for an email. The index keeps
+// Content-IDs unique; the chart's name, reduced to what a cid: URL takes
+// unescaped, keeps them readable.
+func inlineChart(i int, name string, png []byte) model.InlineImage {
+	safe := strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '.') {
+			return r
+		}
+		return '-'
+	}, name)
+	return model.InlineImage{
+		ContentID:   fmt.Sprintf("chart%02d.%s@yuqing.report", i+1, safe),
+		Name:        safe + ".png",
+		ContentType: "image/png",
+		Data:        png,
+	}
 }
 
 func parseHTMLTemplate(loc *time.Location) (*template.Template, error) {

@@ -161,6 +161,38 @@ WHERE state = 'pending' AND id IN (`+placeholders(2, len(ids))+`)`, args...)
 	return s.checkKnown(ctx, "defer", ids)
 }
 
+// SentSince returns, per receiver, when each message it delivered at or
+// after since went out, oldest first: one time per delivery sent alone and
+// one per digest, whatever the number of deliveries merged into it.
+// Rate limiters are seeded with it at start, so that a restart does not
+// forget the messages a destination still counts.
+func (s *Store) SentSince(ctx context.Context, since time.Time) (map[string][]time.Time, error) {
+	// A digest's deliveries share digest_of and delivered_at; a delivery
+	// sent alone is keyed by its negated id, which no digest_of can equal.
+	rows, err := s.r.QueryContext(ctx, `
+SELECT receiver, MAX(delivered_at) AS sent_at FROM deliveries
+WHERE state = 'delivered' AND delivered_at >= $1
+GROUP BY receiver, CASE WHEN digest_of IS NULL THEN -id ELSE digest_of END
+ORDER BY receiver, sent_at`, ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: list messages sent since %s: %w", since.UTC().Format(time.RFC3339), err)
+	}
+	defer rows.Close()
+	out := map[string][]time.Time{}
+	for rows.Next() {
+		var receiver string
+		var at int64
+		if err := rows.Scan(&receiver, &at); err != nil {
+			return nil, fmt.Errorf("store: list messages sent: %w", err)
+		}
+		out[receiver] = append(out[receiver], fromMS(at))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list messages sent: %w", err)
+	}
+	return out, nil
+}
+
 // checkKnown returns model.ErrNotFound when one of ids names no delivery.
 func (s *Store) checkKnown(ctx context.Context, what string, ids []int64) error {
 	var n int

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,5 +91,55 @@ func testOutboxDefer(t *testing.T, b backend) {
 	}
 	if err := s.DeferDeliveries(ctx, []int64{999999}, until); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("defer unknown delivery: err = %v, want ErrNotFound", err)
+	}
+}
+
+// testOutboxSentSince checks the messages a restart seeds the rate
+// limiters with: one per delivery sent alone and one per digest, per
+// receiver, oldest first, from since on; pending and failed deliveries
+// sent nothing.
+func testOutboxSentSince(t *testing.T, b backend) {
+	ctx := context.Background()
+	s := openStore(t, b.newDSN(t))
+	items := loadTagged(t)
+	a := openDeliveries(t, s, items[0], "robot", "mail", "quiet")
+	bb := openDeliveries(t, s, items[1], "robot", "mail")
+	c := openDeliveries(t, s, items[2], "robot", "mail")
+	claim(t, s, t0, 20, map[int64]int{a[0]: 1, a[1]: 1, a[2]: 1, bb[0]: 1, bb[1]: 1, c[0]: 1, c[1]: 1})
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	for _, step := range []struct {
+		id  int64
+		err error
+	}{
+		{a[0], s.MarkDelivered(ctx, a[0], at(-2*time.Minute))}, // before since
+		{a[1], s.MarkDelivered(ctx, a[1], at(time.Second))},
+		{a[2], s.MarkFailed(ctx, a[2], at(time.Second), "errcode 93000")},
+		{bb[0], s.MarkDigestDelivered(ctx, []int64{bb[0], c[0]}, at(3*time.Second))}, // one message
+		{bb[1], s.MarkDelivered(ctx, bb[1], at(2*time.Second))},
+		// c[1] stays pending.
+	} {
+		if step.err != nil {
+			t.Fatalf("delivery %d: %v", step.id, step.err)
+		}
+	}
+	got, err := s.SentSince(ctx, at(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]time.Time{
+		"robot": {at(3 * time.Second)},
+		"mail":  {at(time.Second), at(2 * time.Second)},
+	}
+	if len(got) != len(want) {
+		t.Errorf("SentSince = %v, want %v", got, want)
+	}
+	for r, times := range want {
+		if !slices.EqualFunc(got[r], times, time.Time.Equal) {
+			t.Errorf("receiver %s sent at %v, want %v", r, got[r], times)
+		}
+	}
+	// since is inclusive: a message delivered exactly then still counts.
+	if got, err := s.SentSince(ctx, at(3*time.Second)); err != nil || len(got["robot"]) != 1 || len(got["mail"]) != 0 {
+		t.Errorf("SentSince(+3s) = %v, %v; want the robot's digest alone", got, err)
 	}
 }

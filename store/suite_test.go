@@ -35,6 +35,7 @@ func runSuite(t *testing.T, b backend) {
 		{"OutboxStaleReports", testOutboxStaleReports},
 		{"OutboxDigest", testOutboxDigest},
 		{"OutboxDefer", testOutboxDefer},
+		{"OutboxSentSince", testOutboxSentSince},
 		{"RecordStory", testRecordStory},
 		{"GroupDue", testGroupDue},
 		{"CaseClock", testCaseClock},

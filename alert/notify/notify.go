@@ -51,6 +51,11 @@ type Options struct {
 	// Sleep paces the parts of a message within a short rate window
 	// (nil: a timer). Tests pass one that advances their clock.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Sent holds, by receiver name, when its latest messages went out
+	// (the outbox's record, from before a restart). Each rate limiter
+	// starts with the sends of its receivers, so that a restart right
+	// after a burst does not send a second one into the same window.
+	Sent map[string][]time.Time
 }
 
 // Build returns a notifier per receiver, keyed by receiver name. It reports
@@ -122,6 +127,7 @@ func build(r config.Receiver, o Options, limits limiterSet) (alert.Notifier, err
 	if err != nil {
 		return nil, err
 	}
+	l.Seed(o.Sent[r.Name]...)
 	n, _, err := construct(l)
 	return n, err
 }

@@ -1,7 +1,7 @@
 // Package email delivers alerts by SMTP through github.com/wneessen/go-mail:
 // one message per alert, HTML with a plain-text alternative. A digest is
 // one message listing every merged alert; a report is its HTML body with
-// the PDF attached.
+// its charts as inline images and the PDF attached.
 //
 // The Message-ID of an alert is derived from its delivery id, so a mail
 // system that keeps ids can drop the repeat of a retried delivery. SMTP
@@ -180,7 +180,9 @@ func (n *Notifier) NotifyDigest(ctx context.Context, entries []alert.DigestEntry
 	return n.send(ctx, subject, strings.Join(texts, "\n\n"), html, n.messageID(entries[0].DeliveryID), nil)
 }
 
-// SendReport sends the report's HTML with its PDF attached.
+// SendReport sends the report's HTML with its charts as inline images
+// (multipart/related, each part named by the Content-ID the HTML's cid:
+// URLs use) and its PDF attached.
 func (n *Notifier) SendReport(ctx context.Context, r model.ReportNotice) error {
 	html := string(r.HTML)
 	if html == "" {
@@ -189,6 +191,7 @@ func (n *Notifier) SendReport(ctx context.Context, r model.ReportNotice) error {
 			return n.errorf("%w", err)
 		}
 		html = h
+		r.Images = nil // nothing refers to them
 	}
 	_, err := n.send(ctx, r.Title, message.ReportText(r), html, "", &r)
 	return err
@@ -245,7 +248,17 @@ func (n *Notifier) compose(subject, text, html, msgID string, now time.Time, rep
 	msg.SetGenHeader("X-Mailer", "yuqing")
 	msg.SetBodyString(gomail.TypeTextPlain, text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, html)
-	if report != nil && len(report.PDF) > 0 {
+	if report == nil {
+		return msg, nil
+	}
+	for _, img := range report.Images {
+		if err := msg.EmbedReader(img.Name, bytes.NewReader(img.Data),
+			gomail.WithFileContentID("<"+img.ContentID+">"),
+			gomail.WithFileContentType(gomail.ContentType(img.ContentType))); err != nil {
+			return nil, fmt.Errorf("embed %s: %w", img.ContentID, err)
+		}
+	}
+	if len(report.PDF) > 0 {
 		if err := msg.AttachReader(report.Title+".pdf", bytes.NewReader(report.PDF),
 			gomail.WithFileContentType(gomail.ContentType("application/pdf"))); err != nil {
 			return nil, err

@@ -5,9 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +213,85 @@ func TestReportHasPDFAttached(t *testing.T) {
 	if string(p.parts["text/html"][0]) != string(r.HTML) || !strings.Contains(string(p.parts["text/plain"][0]), "新增案件 37 件") {
 		t.Error("report body is not the report's HTML with a text alternative")
 	}
+}
+
+// Gmail, Outlook and Coremail show no data: URIs: the report's charts
+// travel as inline parts of a multipart/related message, each named by the
+// Content-ID that the HTML's cid: URL refers to.
+func TestReportChartsAreInlineParts(t *testing.T) {
+	mb := startMailbox(t, serverOptions{})
+	n := newNotifier(t, spec(mb, config.EmailTLSNone), email.Options{})
+	images := []model.InlineImage{
+		{ContentID: "chart01.areas@yuqing.report", Name: "areas.png", ContentType: "image/png", Data: testPNG(t, 3)},
+		{ContentID: "chart02.trend-real-estate@yuqing.report", Name: "trend-real-estate.png", ContentType: "image/png", Data: testPNG(t, 5)},
+	}
+	html := `<html><body><h1>周报</h1><img src="cid:chart01.areas@yuqing.report" alt="各领域信息量">` +
+		`<img src="cid:chart02.trend-real-estate@yuqing.report" alt="房地产市场"></body></html>`
+	r := model.ReportNotice{Title: "咸宁市舆情周报（2026年第9周）", Summary: "- 新增案件 37 件",
+		HTML: []byte(html), Images: images, PDF: []byte("%PDF-1.7\n")}
+	if err := n.SendReport(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	p := parse(t, mb.received()[0].data)
+	var htmlPart leaf
+	inline := map[string]leaf{}
+	for _, l := range p.leaves {
+		switch {
+		case l.contentType == "text/html":
+			htmlPart = l
+		case strings.HasPrefix(l.contentType, "image/"):
+			inline[l.contentID] = l
+		}
+	}
+	if !slices.Contains(htmlPart.parents, "multipart/related") {
+		t.Fatalf("the HTML body is not in a multipart/related part (parents %v)", htmlPart.parents)
+	}
+	refs := regexp.MustCompile(`src="cid:([^"]+)"`).FindAllStringSubmatch(string(htmlPart.data), -1)
+	if len(refs) != len(images) || len(inline) != len(images) {
+		t.Fatalf("HTML refers to %d cid: images, message has %d inline images; want %d each", len(refs), len(inline), len(images))
+	}
+	for i, ref := range refs {
+		part, ok := inline["<"+ref[1]+">"]
+		switch {
+		case !ok:
+			t.Errorf("cid:%s names no part of the message (Content-IDs %v)", ref[1], slices.Collect(maps.Keys(inline)))
+		case !slices.Equal(part.parents, htmlPart.parents[:len(htmlPart.parents)-1]) || part.parents[len(part.parents)-1] != "multipart/related":
+			t.Errorf("image %s sits in %v, want beside the HTML's alternative in multipart/related", ref[1], part.parents)
+		case part.disposition != "inline" || part.contentType != "image/png" || !bytes.Equal(part.data, images[i].Data):
+			t.Errorf("image %s: %s %s, %d bytes; want an inline image/png with the chart's bytes", ref[1], part.disposition, part.contentType, len(part.data))
+		}
+	}
+	if len(p.names) != 1 || len(p.parts["application/pdf"]) != 1 {
+		t.Errorf("attachments %q, want the PDF alone", p.names)
+	}
+}
+
+// A report whose HTML is missing is sent as its summary: nothing refers
+// to its images, so none are sent.
+func TestReportWithoutHTMLSendsNoImages(t *testing.T) {
+	mb := startMailbox(t, serverOptions{})
+	n := newNotifier(t, spec(mb, config.EmailTLSNone), email.Options{})
+	r := model.ReportNotice{Title: "咸宁市舆情周报（2026年第9周）", Summary: "- 新增案件 37 件",
+		Images: []model.InlineImage{{ContentID: "chart01.areas@yuqing.report", Name: "areas.png", ContentType: "image/png", Data: testPNG(t, 3)}}}
+	if err := n.SendReport(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	p := parse(t, mb.received()[0].data)
+	if len(p.parts["image/png"]) != 0 || !strings.Contains(string(p.parts["text/html"][0]), "新增案件 37 件") {
+		t.Errorf("summary-only report: %d images, html %q", len(p.parts["image/png"]), p.parts["text/html"])
+	}
+}
+
+// testPNG is a small real PNG, size pixels square.
+func testPNG(t *testing.T, size int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	img.Set(1, 1, color.RGBA{R: 0xb8, G: 0x1d, B: 0x24, A: 0xff})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func TestRateLimitDefers(t *testing.T) {

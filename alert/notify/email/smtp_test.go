@@ -18,8 +18,10 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -199,6 +201,18 @@ type parsed struct {
 	// parts by content type (without parameters), decoded bodies.
 	parts map[string][][]byte
 	names []string // attachment file names
+	// leaves are the single parts in order, with where they sit.
+	leaves []leaf
+}
+
+// leaf is one single (not multipart) part of a received email.
+type leaf struct {
+	contentType string
+	contentID   string // the Content-ID header as sent, e.g. <x@y>
+	disposition string // inline or attachment, without parameters
+	// parents are the multipart types around it, outermost first.
+	parents []string
+	data    []byte
 }
 
 func parse(t *testing.T, data []byte) parsed {
@@ -208,18 +222,20 @@ func parse(t *testing.T, data []byte) parsed {
 		t.Fatalf("not an email: %v\n%s", err, data)
 	}
 	p := parsed{header: msg.Header, parts: map[string][][]byte{}}
-	p.walk(t, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), "", msg.Body)
+	p.walk(t, textproto.MIMEHeader(msg.Header), nil, msg.Body)
 	return p
 }
 
-func (p *parsed) walk(t *testing.T, contentType, encoding, disposition string, body io.Reader) {
+func (p *parsed) walk(t *testing.T, h textproto.MIMEHeader, parents []string, body io.Reader) {
 	t.Helper()
+	contentType, encoding, disposition := h.Get("Content-Type"), h.Get("Content-Transfer-Encoding"), h.Get("Content-Disposition")
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		t.Fatalf("content type %q: %v", contentType, err)
 	}
 	if strings.HasPrefix(mt, "multipart/") {
 		mr := multipart.NewReader(body, params["boundary"])
+		inner := append(slices.Clone(parents), mt)
 		for {
 			part, err := mr.NextRawPart()
 			if errors.Is(err, io.EOF) {
@@ -228,7 +244,7 @@ func (p *parsed) walk(t *testing.T, contentType, encoding, disposition string, b
 			if err != nil {
 				t.Fatal(err)
 			}
-			p.walk(t, part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), part.Header.Get("Content-Disposition"), part)
+			p.walk(t, part.Header, inner, part)
 		}
 	}
 	switch strings.ToLower(encoding) {
@@ -241,11 +257,13 @@ func (p *parsed) walk(t *testing.T, contentType, encoding, disposition string, b
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, dp, err := mime.ParseMediaType(disposition); err == nil && dp["filename"] != "" {
+	disp, dp, err := mime.ParseMediaType(disposition)
+	if err == nil && dp["filename"] != "" && disp == "attachment" {
 		name, _ := new(mime.WordDecoder).DecodeHeader(dp["filename"])
 		p.names = append(p.names, name)
 	}
 	p.parts[mt] = append(p.parts[mt], data)
+	p.leaves = append(p.leaves, leaf{contentType: mt, contentID: h.Get("Content-ID"), disposition: disp, parents: parents, data: data})
 }
 
 func (p parsed) subject(t *testing.T) string {

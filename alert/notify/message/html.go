@@ -30,7 +30,7 @@ var htmlTemplate = template.Must(template.New("alert").Parse(`<!DOCTYPE html>
 <p style="margin:8px 0 2px 0;font-weight:bold;">相关报道</p>
 <ol style="margin:0;padding-left:20px;">
 {{- range .M.Links}}
-<li>{{if .URL}}<a href="{{.URL}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}{{if .Source}}（{{.Source}}）{{end}}</li>
+<li>{{if .URL}}<a href="{{.URL}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}{{with or .SourceName .Source}}（{{.}}）{{end}}</li>
 {{- end}}
 </ol>
 {{- end}}

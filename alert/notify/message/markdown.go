@@ -87,7 +87,7 @@ func MarkdownBody(m Message, f Flavor, withActions bool) string {
 	if len(m.Links) > 0 {
 		b.add("**相关报道**")
 		for i, l := range m.Links {
-			b.add(fmt.Sprintf("%d. %s%s", i+1, mdLink(l.Title, l.URL), sourceSuffix(l.Source)))
+			b.add(fmt.Sprintf("%d. %s%s", i+1, mdLink(l.Title, l.URL), sourceSuffix(linkSource(l))))
 		}
 	}
 	if len(m.Deadlines) > 0 {

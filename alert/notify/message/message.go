@@ -96,7 +96,8 @@ func Build(a model.Alert, now time.Time, loc *time.Location) Message {
 	}
 	m.Fields = fields(a, loc)
 	for _, l := range a.Links[:min(len(a.Links), maxLinks)] {
-		m.Links = append(m.Links, model.Link{Source: l.Source, Title: Truncate(oneLine(l.Title), maxLinkRunes), URL: l.URL})
+		m.Links = append(m.Links, model.Link{Source: l.Source, SourceName: l.SourceName,
+			Title: Truncate(oneLine(l.Title), maxLinkRunes), URL: l.URL})
 	}
 	for _, d := range a.Deadlines {
 		m.Deadlines = append(m.Deadlines, DeadlineLine(d, now, loc))
@@ -122,7 +123,7 @@ func fields(a model.Alert, loc *time.Location) []Field {
 	add("领域", strings.Join(topicNames(a.Analysis.Topics), "、"))
 	add("地区", strings.Join(a.Analysis.Regions, "、"))
 	add("关键词", strings.Join(Terms(a.Analysis.Topics, maxTerms), "、"))
-	add("来源", source(a.Item, loc))
+	add("来源", source(a.Item, a.SourceName, loc))
 	if a.Articles > 0 {
 		spread := fmt.Sprintf("%d 篇报道", a.Articles)
 		if a.Sources > 0 {
@@ -155,10 +156,12 @@ func Terms(ts []model.TopicMatch, limit int) []string {
 	return out
 }
 
-func source(it model.Item, loc *time.Location) string {
+// source is e.g. "香城论坛 · 张三 · 3月2日 14:10 发布": the source by its
+// configured name, by its id when it has none.
+func source(it model.Item, name string, loc *time.Location) string {
 	parts := []string{}
-	if it.SourceID != "" {
-		parts = append(parts, it.SourceID)
+	if s := orDefault(name, it.SourceID); s != "" {
+		parts = append(parts, s)
 	}
 	if it.Author != "" {
 		parts = append(parts, it.Author)
@@ -207,6 +210,10 @@ func Truncate(s string, n int) string {
 
 // oneLine folds white space (line breaks included) into single spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// linkSource names the source of a related article: its configured name,
+// else its id.
+func linkSource(l model.Link) string { return orDefault(l.SourceName, l.Source) }
 
 func orDefault(s, def string) string {
 	if s == "" {

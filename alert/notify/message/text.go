@@ -26,7 +26,7 @@ func Text(m Message) string {
 	if len(m.Links) > 0 {
 		b.add("相关报道：")
 		for i, l := range m.Links {
-			b.add(fmt.Sprintf("%d. %s%s %s", i+1, l.Title, sourceSuffix(l.Source), l.URL))
+			b.add(fmt.Sprintf("%d. %s%s %s", i+1, l.Title, sourceSuffix(linkSource(l)), l.URL))
 		}
 	}
 	if len(m.Deadlines) > 0 {
