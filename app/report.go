@@ -131,7 +131,7 @@ func newReportBuilder(cfg *config.Config, rc config.Report, loc *time.Location, 
 		}
 	}
 	return report.NewBuilder(report.Options{
-		Source: reportSource{st}, Segmenter: seg, Topics: cfg.Taxonomy.Topics, Places: cfg.Places.Places,
+		Source: reportSource{st, sourceNames(cfg.Sources)}, Segmenter: seg, Topics: cfg.Taxonomy.Topics, Places: cfg.Places.Places,
 		Departments: cfg.Departments, Area: area, Issuer: rc.Issuer, Location: loc, Now: now, Logger: logger,
 		TopStories: rc.TopStories, EmergingWords: rc.EmergingWords, TitleSample: rc.TitleSample,
 	})
@@ -187,12 +187,23 @@ func cmpNow(now func() time.Time) func() time.Time {
 }
 
 // reportSource is the store as the report reads it.
-type reportSource struct{ *store.Store }
+type reportSource struct {
+	*store.Store
+	names map[string]string // source id → display name
+}
 
 // TopicStories lists the widest stories of a topic in the period, from
-// the story index.
+// the story index, with the links naming their sources.
 func (s reportSource) TopicStories(ctx context.Context, topic string, from, to time.Time, limit int) ([]model.StorySummary, error) {
-	return s.Store.TopStories(ctx, store.StoryQuery{Topic: topic, From: from, To: to, Limit: limit})
+	stories, err := s.Store.TopStories(ctx, store.StoryQuery{Topic: topic, From: from, To: to, Limit: limit})
+	for i := range stories {
+		for j, l := range stories[i].Links {
+			if name := s.names[l.Source]; name != "" {
+				stories[i].Links[j].SourceName = name
+			}
+		}
+	}
+	return stories, err
 }
 
 var _ report.Source = reportSource{}

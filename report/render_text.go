@@ -138,7 +138,7 @@ func (m *mdWriter) areas(d *Data) {
 			}
 			m.printf("\n")
 			for _, l := range s.Links {
-				m.printf("   - [%s](%s)（%s）\n", mdCell(cmp.Or(l.Title, l.URL)), l.URL, l.Source)
+				m.printf("   - [%s](%s)（%s）\n", mdCell(cmp.Or(l.Title, l.URL)), l.URL, cmp.Or(l.SourceName, l.Source))
 			}
 		}
 	}
