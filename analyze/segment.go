@@ -48,6 +48,8 @@ type SegmenterOptions struct {
 // concurrent use.
 type Segmenter struct {
 	gse gse.Segmenter
+	// fast is the dictionary laid out for the fast scan mode.
+	fast *fastDict
 }
 
 // dictEntry is one word to add; freq 0 means "choose for me".
@@ -57,7 +59,8 @@ type dictEntry struct {
 	pos  string
 }
 
-// NewSegmenter loads the dictionaries. It uses gse's dictionary-only
+// NewSegmenter loads the dictionaries, and lays gse's out again for the fast
+// scan mode (fastDict: 0.1 s, 13 MB). It uses gse's dictionary-only
 // shortest-path mode: measured here on the SIGHAN PKU test it scores best
 // (F 0.833 against 0.799 with HMM) and runs about three times faster
 // (13 MB/s against 4 MB/s), and gse's HMM model is package state that every
@@ -100,6 +103,7 @@ func NewSegmenter(opts SegmenterOptions) (*Segmenter, error) {
 		return nil, err
 	}
 	s.gse.CalcToken()
+	s.fast = newFastDict(&s.gse)
 	return s, nil
 }
 
@@ -234,12 +238,32 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r)
 // which nearly every Chinese text has, is dropped later anyway, so only
 // letters and digits make the text worth copying.
 func normalizeText(text string) string {
-	for _, r := range text {
-		if (r >= '０' && r <= '９') || (r >= 'Ａ' && r <= 'Ｚ') || (r >= 'ａ' && r <= 'ｚ') {
+	// Every full-width form starts with the byte 0xEF, which only ever
+	// starts a character: looking for it is much faster than decoding the
+	// text.
+	for i := 0; i < len(text); i++ {
+		j := strings.IndexByte(text[i:], 0xEF)
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+2 < len(text) && isFullWidthAlnum(text[i+1], text[i+2]) {
 			return width.Fold.String(text)
 		}
 	}
 	return text
+}
+
+// isFullWidthAlnum reports whether 0xEF b1 b2 encodes one of ０-９ (U+FF10-FF19),
+// Ａ-Ｚ (U+FF21-FF3A) or ａ-ｚ (U+FF41-FF5A).
+func isFullWidthAlnum(b1, b2 byte) bool {
+	switch b1 {
+	case 0xBC:
+		return b2 >= 0x90 && b2 <= 0x99 || b2 >= 0xA1 && b2 <= 0xBA
+	case 0xBD:
+		return b2 >= 0x81 && b2 <= 0x9A
+	}
+	return false
 }
 
 // normalizeWord brings a dictionary word or term to the form Words produces.
