@@ -22,12 +22,15 @@ type job struct {
 	deferUntil time.Time
 }
 
-// plan splits a claimed batch into jobs. Deliveries to a rate-limited
-// destination are sent alone while its budget lasts; when more are due
-// than it takes, the most severe go alone and the rest share the last
-// token as one digest; when it takes none, they wait for the next token
-// without spending an attempt. The notifier books its sends itself, so a
-// plan that raced another sender only costs a deferral.
+// plan splits a claimed batch into jobs. For a receiver that can merge,
+// the messages of one group (the routing tree's group_by, aligned by
+// group_wait) that fall due together become one digest, except for Ⅰ/Ⅱ
+// cases, which always go alone. Jobs to a rate-limited destination are
+// sent while its budget lasts; when more are due than it takes, the most
+// severe go alone and the rest share the last token as one digest; when it
+// takes none, they wait for the next token without spending an attempt.
+// The notifier books its sends itself, so a plan that raced another sender
+// only costs a deferral.
 func (d *Dispatcher) plan(batch []model.Delivery, now time.Time) []job {
 	var order []string
 	byReceiver := map[string][]model.Delivery{}
@@ -45,22 +48,61 @@ func (d *Dispatcher) plan(batch []model.Delivery, now time.Time) []job {
 }
 
 func (d *Dispatcher) planReceiver(n Notifier, dels []model.Delivery, now time.Time) []job {
+	_, merges := n.(Digester)
+	jobs := alone(dels)
+	if merges {
+		jobs = byGroup(dels)
+	}
 	limited, ok := n.(RateLimited)
 	if !ok {
-		return alone(dels)
+		return jobs
 	}
 	budget, next := limited.Budget(now)
 	if budget <= 0 {
 		return []job{{dels: dels, deferUntil: next}}
 	}
-	if _, ok := n.(Digester); !ok || len(dels) <= budget {
-		return alone(dels)
+	if !merges || len(jobs) <= budget {
+		return jobs
 	}
-	dels = slices.Clone(dels)
-	slices.SortStableFunc(dels, func(a, b model.Delivery) int {
-		return cmp.Compare(severityRank(a), severityRank(b))
+	jobs = slices.Clone(jobs)
+	slices.SortStableFunc(jobs, func(a, b job) int {
+		return cmp.Compare(jobRank(a), jobRank(b))
 	})
-	return append(alone(dels[:budget-1]), job{dels: dels[budget-1:], digest: true})
+	var rest []model.Delivery
+	for _, j := range jobs[budget-1:] {
+		rest = append(rest, j.dels...)
+	}
+	return append(jobs[:budget-1], job{dels: rest, digest: true})
+}
+
+// byGroup makes one digest job of the deliveries that share a group key,
+// and a job of its own of every other delivery, in the order first seen.
+// Ⅰ/Ⅱ cases are never merged: each must stand out on its own.
+func byGroup(dels []model.Delivery) []job {
+	var jobs []job
+	index := map[string]int{}
+	for _, del := range dels {
+		key, sev := groupOf(del)
+		if i, ok := index[key]; ok && key != "" && !sev.AtLeast(model.SeverityII) {
+			jobs[i].dels = append(jobs[i].dels, del)
+			jobs[i].digest = true
+			continue
+		}
+		if key != "" && !sev.AtLeast(model.SeverityII) {
+			index[key] = len(jobs)
+		}
+		jobs = append(jobs, job{dels: []model.Delivery{del}})
+	}
+	return jobs
+}
+
+// jobRank orders jobs most severe first by their most severe delivery.
+func jobRank(j job) int {
+	best := severityRank(j.dels[0])
+	for _, del := range j.dels[1:] {
+		best = min(best, severityRank(del))
+	}
+	return best
 }
 
 func alone(dels []model.Delivery) []job {
@@ -74,15 +116,25 @@ func alone(dels []model.Delivery) []job {
 // severityRank orders deliveries most severe first; unassessed and
 // undecodable ones come last.
 func severityRank(del model.Delivery) int {
+	if _, sev := groupOf(del); sev != model.SeverityNone {
+		return int(sev)
+	}
+	return int(model.SeverityIV) + 1
+}
+
+// groupOf reads the group key and severity of a queued alert; an
+// undecodable payload has neither (it fails when sent).
+func groupOf(del model.Delivery) (string, model.Severity) {
 	var p struct {
+		GroupKey string `json:"group_key"`
 		Analysis struct {
 			Severity model.Severity `json:"severity"`
 		} `json:"analysis"`
 	}
-	if json.Unmarshal(del.Payload, &p) != nil || p.Analysis.Severity == model.SeverityNone {
-		return int(model.SeverityIV) + 1
+	if json.Unmarshal(del.Payload, &p) != nil {
+		return "", model.SeverityNone
 	}
-	return int(p.Analysis.Severity)
+	return p.GroupKey, p.Analysis.Severity
 }
 
 // processDigest sends the deliveries of one receiver as one digest and

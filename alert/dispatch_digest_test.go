@@ -239,3 +239,34 @@ func TestThrottledAnswerDefers(t *testing.T) {
 		t.Fatalf("throttled past the give-up time: %+v, want failed", r)
 	}
 }
+
+// TestGroupDueTogetherBecomesOneDigest: messages of one group (group_by,
+// aligned by group_wait) due together reach a chat group as one digest,
+// below any rate limit; a Ⅱ case of the same group still goes alone, and
+// other groups are not mixed in.
+func TestGroupDueTogetherBecomesOneDigest(t *testing.T) {
+	f := newLimitedRobotFixture(t, alert.Window{Limit: 20, Per: time.Minute})
+	add := func(caseID int64, group string, sev model.Severity) {
+		data, err := json.Marshal(model.Alert{CaseID: caseID, Department: "housing", GroupKey: group,
+			Item: model.Item{Title: "测试"}, Analysis: model.Analysis{Severity: sev}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.outbox.add(caseID, "robot", data, f.clock.Now())
+	}
+	add(1, "housing|topic=real_estate", model.SeverityIV)
+	add(2, "housing|topic=real_estate", model.SeverityIV)
+	add(3, "housing|topic=real_estate", model.SeverityII)
+	add(4, "housing|topic=education", model.SeverityIV)
+	add(5, "", model.SeverityIV)
+	add(6, "housing|topic=real_estate", model.SeverityIII)
+	if n := f.drain(t); n != 6 {
+		t.Fatalf("DrainOnce handled %d, want 6", n)
+	}
+	slices.Sort(f.robot.singles)
+	if len(f.robot.digests) != 1 || !slices.Equal(f.robot.digests[0], []int64{1, 2, 6}) ||
+		!slices.Equal(f.robot.singles, []int64{3, 4, 5}) {
+		t.Fatalf("digests %v, singles %v; want one digest of cases 1, 2, 6 and cases 3, 4, 5 alone",
+			f.robot.digests, f.robot.singles)
+	}
+}

@@ -22,7 +22,7 @@ func TestRunDemo(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("done: %d items ingested and analyzed", demo.TotalItems()),
 		"broken", "FAILING",
-		"「市住房和城乡建设局」协办 Ⅳ级 房地产市场", "「通城县人民政府」主办",
+		"「市住房和城乡建设局」协办 Ⅳ级 房地产市场", "「通城县人民政府」主办", "〔汇总〕",
 		"时限：予以回应", "签收：http://",
 		"(0 rejected by the sink)",
 	} {

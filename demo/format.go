@@ -21,6 +21,9 @@ const maxTitleRunes = 60
 // regions by 、; an alert without regions has no region part.
 func Format(r Received) string {
 	var b strings.Builder
+	if r.Digest {
+		b.WriteString("〔汇总〕")
+	}
 	b.WriteString("「")
 	b.WriteString(departmentLabel(r))
 	b.WriteString("」")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -42,6 +43,8 @@ type Received struct {
 	Deadline *model.Deadline
 	// SignURL is the signed link an officer follows to sign for the case.
 	SignURL string
+	// Digest is true when the alert arrived merged with others of its group.
+	Digest bool
 }
 
 // TopicTerms is a matched topic with the words that matched.
@@ -108,13 +111,14 @@ func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, http.StatusUnauthorized, err)
 		return
 	}
-	rec, err := decodeAlert(body)
+	recs, err := decodeAlerts(body, r.Header.Get(webhook.HeaderDelivery))
 	if err != nil {
 		s.reject(w, http.StatusBadRequest, err)
 		return
 	}
-	rec.Delivery = r.Header.Get(webhook.HeaderDelivery)
-	s.record(rec)
+	for _, rec := range recs {
+		s.record(rec)
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "ok\n")
 }
@@ -194,18 +198,41 @@ func (s *Sink) verify(h http.Header, body []byte) error {
 	return nil
 }
 
-// decodeAlert reads a webhook body. Unknown fields are allowed so that the
-// sender may add some without breaking receivers.
-func decodeAlert(body []byte) (Received, error) {
-	var p webhook.Payload
+// decodeAlerts reads a webhook body: one alert, or a digest of several
+// (its header delivery is then the digest's, each entry carries its own).
+// Unknown fields are allowed so that the sender may add some without
+// breaking receivers.
+func decodeAlerts(body []byte, delivery string) ([]Received, error) {
+	var p struct {
+		webhook.Payload
+		Deliveries []struct {
+			DeliveryID int64       `json:"delivery_id"`
+			Alert      model.Alert `json:"alert"`
+		} `json:"deliveries"`
+	}
 	if err := json.Unmarshal(body, &p); err != nil {
-		return Received{}, fmt.Errorf("demo: decode alert: %w", err)
+		return nil, fmt.Errorf("demo: decode alert: %w", err)
 	}
-	if p.Version != webhook.PayloadVersion || p.Kind != webhook.PayloadKind {
-		return Received{}, fmt.Errorf("demo: decode alert: want version %q kind %q, got %q %q",
-			webhook.PayloadVersion, webhook.PayloadKind, p.Version, p.Kind)
+	switch {
+	case p.Version != webhook.PayloadVersion:
+		return nil, fmt.Errorf("demo: decode alert: want version %q, got %q", webhook.PayloadVersion, p.Version)
+	case p.Kind == webhook.PayloadKind:
+		rec := received(p.Alert)
+		rec.Delivery = delivery
+		return []Received{rec}, nil
+	case p.Kind == webhook.DigestKind && len(p.Deliveries) > 0:
+		recs := make([]Received, len(p.Deliveries))
+		for i, d := range p.Deliveries {
+			recs[i] = received(d.Alert)
+			recs[i].Delivery, recs[i].Digest = strconv.FormatInt(d.DeliveryID, 10), true
+		}
+		return recs, nil
 	}
-	a := p.Alert
+	return nil, fmt.Errorf("demo: decode alert: want kind %q or %q, got %q", webhook.PayloadKind, webhook.DigestKind, p.Kind)
+}
+
+// received is what the terminal shows of an alert.
+func received(a model.Alert) Received {
 	rec := Received{
 		Department:     a.Department,
 		DepartmentName: a.DepartmentName,
@@ -227,5 +254,5 @@ func decodeAlert(body []byte) (Received, error) {
 			rec.SignURL = act.URL
 		}
 	}
-	return rec, nil
+	return rec
 }

@@ -285,12 +285,35 @@ func FuzzSink(f *testing.F) {
 			t.Fatalf("accepted a delivery that is unsigned or out of tolerance (skew %ds)", skew)
 		}
 		if code == http.StatusOK {
-			if _, err := decodeAlert(body); err != nil {
+			if _, err := decodeAlerts(body, "d"); err != nil {
 				t.Fatalf("accepted an undecodable body: %v", err)
 			}
 		}
-		if s.Count()+s.Rejected() != 1 {
-			t.Fatalf("count %d + rejected %d != 1 request", s.Count(), s.Rejected())
+		if accepted := code == http.StatusOK; (s.Rejected() == 0) != accepted || (s.Count() > 0) != accepted {
+			t.Fatalf("status %d: count %d, rejected %d", code, s.Count(), s.Rejected())
 		}
 	})
+}
+
+// TestSinkAcceptsDigests: a digest is one request carrying several alerts,
+// each recorded under its own delivery id.
+func TestSinkAcceptsDigests(t *testing.T) {
+	s := newSink(testSecret, 8, func() time.Time { return testNow })
+	a := sampleAlert()
+	body, err := json.Marshal(map[string]any{"version": "1", "kind": "yuqing.digest",
+		"deliveries": []map[string]any{{"delivery_id": 7, "alert": a}, {"delivery_id": 8, "alert": a}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := postTo(t, s, body, signedHeader(testSecret, testNow, body, "7,8")); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if s.Count() != 2 {
+		t.Fatalf("count %d, want 2", s.Count())
+	}
+	for _, want := range []string{"7", "8"} {
+		if r := <-s.Alerts(); r.Delivery != want || !r.Digest || !strings.HasPrefix(Format(r), "〔汇总〕") {
+			t.Errorf("got %+v, want delivery %s marked as part of a digest", r, want)
+		}
+	}
 }
