@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/yuqing/yuqing/config"
@@ -58,6 +59,9 @@ type Analyzer struct {
 	scan       *scanner
 	weights    map[string]float64
 	similarity float64
+	// roles says what each part makes of every word the scanner finds.
+	roles *roleTable
+	pool  *scratchPool
 }
 
 // New composes an Analyzer. It panics without a Segmenter: that is a wiring
@@ -68,7 +72,12 @@ func New(opts Options) *Analyzer {
 	}
 	a := &Analyzer{seg: opts.Segmenter, tax: opts.Taxonomy, places: opts.Places, neg: opts.Negativity,
 		sev: opts.Severity, weights: opts.SourceWeights, similarity: cmp.Or(opts.StorySimilarity, config.DefaultStorySimilarity)}
-	a.scan = newScanner(a.seg, cmp.Or(opts.Mode, ModeFast), a.words(), a.suffixes())
+	words := a.words()
+	a.scan = newScanner(a.seg, cmp.Or(opts.Mode, ModeFast), words, a.suffixes())
+	for _, suf := range a.suffixes() {
+		words = append(words, "*"+suf)
+	}
+	a.roles, a.pool = buildRoles(a, words), &scratchPool{}
 	return a
 }
 
@@ -167,38 +176,45 @@ func Build(opts BuildOptions) (*Analyzer, error) {
 }
 
 // examination is everything the analysis finds in an item's own text,
-// before its story is known.
+// before its story is known. It lives in scratch, with its verdicts and
+// word lists, until Analyzer.release.
 type examination struct {
 	item     model.Item
 	doc      *scanned
 	topics   []model.TopicMatch
-	verdicts []topicVerdict
+	verdicts []*topicVerdict
 	regions  []string
 	sent     sentiment
 	inc      incident
 	sig      signature
 	hasSig   bool
+	scratch  *scratch
 }
 
-// examine analyzes an item's text.
+// examine analyzes an item's text. Release the examination when done with
+// it.
 func (a *Analyzer) examine(it model.Item) *examination {
-	ex := &examination{item: it, doc: a.scan.scan(it.Title, it.Content), topics: []model.TopicMatch{}}
-	all, title := wordFacts(ex.doc)
+	return a.examineScanned(it, a.scan.scan(it.Title, it.Content))
+}
+
+// examineScanned analyzes an item whose text is scanned.
+func (a *Analyzer) examineScanned(it model.Item, doc *scanned) *examination {
+	sc := a.pool.get()
+	sc.ex = examination{item: it, doc: doc, topics: []model.TopicMatch{}, scratch: sc}
+	ex := &sc.ex
+	sc.roles = a.roles.appendRoles(sc.roles[:0], ex.doc)
 	if a.tax != nil {
-		ex.topics, ex.verdicts = a.tax.match(ex.doc, all, title)
+		ex.topics, ex.verdicts = a.tax.match(ex.doc, sc.roles, &sc.topics)
 	}
 	if a.places != nil {
-		var names []string
-		for _, tk := range ex.doc.tokens {
-			names = append(names, tk.word)
-		}
-		ex.regions = a.places.Match(names)
+		ex.regions, sc.places = a.places.matchRoles(sc.roles, sc.places)
 	}
 	if a.neg != nil {
-		ex.sent = a.neg.assess(ex.doc)
+		ex.sent = a.neg.assess(ex.doc, sc.roles, sc.negative, sc.positive)
+		sc.negative, sc.positive = ex.sent.negative, ex.sent.positive
 	}
 	if a.sev != nil {
-		ex.inc = a.sev.read(ex.doc)
+		ex.inc = a.sev.read(ex.doc, sc.roles)
 	}
 	ex.sig, ex.hasSig = fingerprint(ex.doc.title, ex.doc.body)
 	return ex
@@ -223,39 +239,48 @@ func (a *Analyzer) matcher(ex *examination) func([]byte) bool {
 }
 
 // finish completes the analysis once the item's story is known; a zero
-// spread means the item is a story of its own.
+// spread means the item is a story of its own. What it returns shares no
+// memory with the examination's scratch.
 func (a *Analyzer) finish(ex *examination, st model.StorySpread) model.Analysis {
 	an := model.Analysis{Topics: ex.topics, Regions: ex.regions, StoryID: st.StoryID}
 	if a.tax != nil {
-		an.Departments = a.departments(ex.topics)
+		an.Departments = a.tax.departmentsOf(ex.topics)
 	}
+	var buf [3]string
+	reasons := buf[:0]
 	if a.neg != nil {
 		an.Negativity, an.Sentiment = ex.sent.score, ex.sent.label
-		an.Reasons = append(an.Reasons, ex.sent.reason())
+		reasons = append(reasons, ex.sent.reason())
 	}
 	if a.sev != nil {
 		sp := spread{articles: max(st.Articles, 1), sources: max(st.Sources, 1)}
 		tier, reason := a.sev.assess(ex.inc, ex.sent, ex.topics, sp, a.weight(ex.item.SourceID))
 		an.Severity = tier
 		if reason != "" {
-			an.Reasons = append(an.Reasons, reason)
+			reasons = append(reasons, reason)
 		}
 	}
 	if st.StoryID != "" {
-		an.Reasons = append(an.Reasons, storyReason(st))
+		reasons = append(reasons, storyReason(st))
 	}
+	an.Reasons = cloneOrNil(reasons)
 	return an
 }
 
 func storyReason(st model.StorySpread) string {
+	var buf [160]byte
+	b := buf[:0]
+	b = append(append(b, "事件："...), st.StoryID...)
 	if st.New {
-		return fmt.Sprintf("事件：%s（新事件，首篇报道）", st.StoryID)
+		return string(append(b, "（新事件，首篇报道）"...))
 	}
-	if st.FirstSeen.IsZero() {
-		return fmt.Sprintf("事件：%s（同一事件已有%d篇报道、%d个来源）", st.StoryID, st.Articles, st.Sources)
+	b = strconv.AppendInt(append(b, "（同一事件已有"...), int64(st.Articles), 10)
+	b = strconv.AppendInt(append(b, "篇报道、"...), int64(st.Sources), 10)
+	b = append(b, "个来源"...)
+	if !st.FirstSeen.IsZero() {
+		b = st.FirstSeen.In(shanghai).AppendFormat(append(b, "，首发于"...), "2006-01-02 15:04")
 	}
-	return fmt.Sprintf("事件：%s（同一事件已有%d篇报道、%d个来源，首发于%s）", st.StoryID, st.Articles, st.Sources,
-		st.FirstSeen.In(shanghai).Format("2006-01-02 15:04"))
+	return string(append(b, "）"...))
 }
 
 func (a *Analyzer) weight(source string) float64 {
@@ -268,21 +293,10 @@ func (a *Analyzer) weight(source string) float64 {
 // Analyze analyzes an item on its own: its story is not looked up, so the
 // severity counts it as one article from one source.
 func (a *Analyzer) Analyze(it model.Item) model.Analysis {
-	return a.finish(a.examine(it), model.StorySpread{})
-}
-
-// departments is the union of the topics' default departments, in topic
-// order, each once.
-func (a *Analyzer) departments(topics []model.TopicMatch) []string {
-	var deps []string
-	for _, tm := range topics {
-		for _, d := range a.tax.Departments(tm.ID) {
-			if !slices.Contains(deps, d) {
-				deps = append(deps, d)
-			}
-		}
-	}
-	return deps
+	ex := a.examine(it)
+	an := a.finish(ex, model.StorySpread{})
+	a.release(ex)
+	return an
 }
 
 // TopicIDs returns the ids of the taxonomy's topics in taxonomy order.
@@ -317,3 +331,12 @@ func (a *Analyzer) WithMode(mode string) (*Analyzer, error) {
 
 // Segmenter returns the analyzer's segmenter.
 func (a *Analyzer) Segmenter() *Segmenter { return a.seg }
+
+// cloneOrNil copies a list out of a scratch buffer; an empty one is nil, as
+// a list never appended to is.
+func cloneOrNil(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.Clone(list)
+}

@@ -159,7 +159,7 @@ func rssMB() float64 {
 // baseline's). On the baseline's line, fast_x and full_x are the speed of
 // the analyzer in each mode as a multiple of the baseline's, in this run.
 // scan_fast and scan_full time the word finding alone, the part the mode
-// changes.
+// changes; after_scan the rest of the analysis, on texts scanned before.
 func BenchmarkAnalyze(b *testing.B) {
 	a := defaultAnalyzer(b)
 	items, total := benchItems(b, 1<<20)
@@ -206,6 +206,15 @@ func benchmarkAnalyze(b *testing.B, fast *Analyzer, items []model.Item, total in
 	}
 	run("scan_fast", func(it model.Item) { fast.scan.scan(it.Title, it.Content) })
 	run("scan_full", func(it model.Item) { full.scan.scan(it.Title, it.Content) })
+	docs := make(map[string]*scanned, len(items))
+	for _, it := range items {
+		docs[it.ID] = fast.scan.scan(it.Title, it.Content)
+	}
+	run("after_scan", func(it model.Item) {
+		ex := fast.examineScanned(it, docs[it.ID])
+		fast.finish(ex, model.StorySpread{})
+		fast.release(ex)
+	})
 	run("analyzer_fast", func(it model.Item) { fast.Analyze(it) })
 	run("analyzer_full", func(it model.Item) { full.Analyze(it) })
 	base := baselineSegmenter()

@@ -25,7 +25,7 @@ func explain(w io.Writer, a *Analyzer, ex *examination, an model.Analysis) error
 		if v.kept {
 			fmt.Fprintf(&b, "topic         %s %s  score %s\n", v.id, v.name, fmtScore(v.score))
 		} else {
-			fmt.Fprintf(&b, "not a topic   %s %s  score %s — %s\n", v.id, v.name, fmtScore(v.score), v.why)
+			fmt.Fprintf(&b, "not a topic   %s %s  score %s — %s\n", v.id, v.name, fmtScore(v.score), v.why())
 		}
 		if len(v.terms) > 0 {
 			fmt.Fprintf(&b, "                words: %s\n", strings.Join(v.terms, "、"))

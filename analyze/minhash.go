@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Story fingerprints: a MinHash signature of an article's character
@@ -44,41 +45,70 @@ type signature [signatureBins]uint32
 // fingerprint computes the signature of a title and body: letters and digits
 // only, so punctuation and spacing edits do not count.
 func fingerprint(title, body string) (signature, bool) {
-	var sig signature
-	for i := range sig {
-		sig[i] = ^uint32(0)
+	sh := shingler{}
+	for i := range sh.sig {
+		sh.sig[i] = ^uint32(0)
 	}
-	var win [shingleRunes]rune
-	n, shingles := 0, 0
-	feed := func(text string) bool {
-		for _, r := range text {
-			if !isShingleRune(r) {
-				continue
-			}
-			win[0], win[1], win[2] = win[1], win[2], r
-			n++
-			if n >= shingleRunes {
-				h := shingleHash(win[0], win[1], win[2])
-				bin := h >> (64 - 6) // top 6 bits: 64 bins
-				if v := uint32(h); v < sig[bin] {
-					sig[bin] = v
-				}
-				shingles++
-			}
-			if n >= fingerprintRunes {
-				return false
-			}
-		}
-		return true
+	if sh.feed(title) {
+		sh.feed(body)
 	}
-	if feed(title) {
-		feed(body)
-	}
-	if shingles < minShingles {
+	// Every letter or digit from the third on ends a shingle.
+	if sh.n-(shingleRunes-1) < minShingles {
 		return signature{}, false
 	}
-	sig.densify()
-	return sig, true
+	sh.sig.densify()
+	return sh.sig, true
+}
+
+// shingler hashes the shingles of a text into a signature as it reads it.
+type shingler struct {
+	sig signature
+	// a and b are the last two letters or digits read: a shingle is a, b
+	// and the next one. n counts the letters and digits read.
+	a, b rune
+	n    int
+}
+
+// feed reads text; it reports false once fingerprintRunes letters and
+// digits have been read. It decodes text as a range loop does, with a
+// shortcut for the three-byte characters of Chinese text.
+func (sh *shingler) feed(text string) bool {
+	a, b, n := sh.a, sh.b, sh.n
+	sig := &sh.sig
+	for i := 0; i < len(text); {
+		c := text[i]
+		var r rune
+		switch {
+		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(text) &&
+			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+			// A well-formed three-byte sequence: neither overlong (E0)
+			// nor a surrogate (ED).
+			r = rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			i += 3
+		case c < utf8.RuneSelf:
+			r = rune(c)
+			i++
+		default:
+			var size int
+			r, size = utf8.DecodeRuneInString(text[i:])
+			i += size
+		}
+		if uint32(r-0x4e00) > 0x9fff-0x4e00 && !isShingleRune(r) {
+			continue
+		}
+		n++
+		if n >= shingleRunes {
+			h := shingleHash(a, b, r)
+			bin := h >> (64 - 6) // top 6 bits: 64 bins
+			sig[bin] = min(sig[bin], uint32(h))
+		}
+		a, b = b, r
+		if n >= fingerprintRunes {
+			break
+		}
+	}
+	sh.a, sh.b, sh.n = a, b, n
+	return n < fingerprintRunes
 }
 
 // densify fills empty bins from the next non-empty bin (rotation), as one-
@@ -151,13 +181,25 @@ func signatureFrom(b []byte) (signature, bool) {
 }
 
 // isShingleRune is unicode.IsLetter || unicode.IsNumber with the common
-// cases (CJK, ASCII) first: it runs once per character of every article.
+// cases of Chinese text first (CJK, ASCII, CJK and full-width punctuation):
+// it runs once per character of every article.
 func isShingleRune(r rune) bool {
 	switch {
 	case r >= 0x4e00 && r <= 0x9fff:
 		return true
 	case r < 0x80:
 		return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	case r >= 0x2000 && r <= 0x206f: // general punctuation: “”—…
+		return false
+	case r >= 0x3000 && r <= 0x303f: // CJK symbols and punctuation: 。、《》
+		return cjkSymbolAlnum>>(r-0x3000)&1 != 0
+	case r >= 0xff00 && r <= 0xff65: // full-width forms: ，：（）
+		return r >= 0xff10 && r <= 0xff19 || r >= 0xff21 && r <= 0xff3a || r >= 0xff41 && r <= 0xff5a
 	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }
+
+// cjkSymbolAlnum has bit i set when U+3000+i is a letter or number (々〆〇
+// and the Suzhou numerals, among others); TestIsShingleRune checks it
+// against package unicode.
+const cjkSymbolAlnum uint64 = 1<<0x05 | 1<<0x06 | 1<<0x07 | 0x1ff<<0x21 | 0x1f<<0x31 | 0x1f<<0x38

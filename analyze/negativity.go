@@ -6,7 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strings"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/yuqing/yuqing/config"
@@ -113,6 +113,39 @@ func (n *Negativity) Words() []string {
 	return slices.Sorted(maps.Keys(set))
 }
 
+// Kinds of lexicon word, in the order assess tries them.
+const (
+	lexNone uint8 = iota
+	lexNegator
+	lexDegree
+	lexContrast
+	lexScored
+)
+
+// lexRole is what the lexicon makes of a word.
+type lexRole struct {
+	kind   uint8
+	factor float64 // lexDegree: the degree
+	word   lexWord // lexScored
+}
+
+// role returns what the lexicon makes of a word: a negator first, then a
+// degree word, a contrast word, a scored word.
+func (n *Negativity) role(w string) lexRole {
+	switch {
+	case n.negators[w]:
+		return lexRole{kind: lexNegator}
+	case n.degree[w] > 0:
+		return lexRole{kind: lexDegree, factor: n.degree[w]}
+	case n.contrast[w]:
+		return lexRole{kind: lexContrast}
+	}
+	if lw, ok := n.words[w]; ok {
+		return lexRole{kind: lexScored, word: lw}
+	}
+	return lexRole{}
+}
+
 // sentiment is a negativity score with what it was made of.
 type sentiment struct {
 	score float64
@@ -133,52 +166,32 @@ type modifier struct {
 	lastField, lastCl int
 }
 
-// assess scores a scanned text.
-func (n *Negativity) assess(d *scanned) sentiment {
-	var s sentiment
+// assess scores a scanned text whose tokens have the given roles. The
+// word lists are appended to negative and positive, scratch buffers.
+func (n *Negativity) assess(d *scanned, roles []*wordRole, negative, positive []string) sentiment {
+	s := sentiment{negative: negative[:0], positive: positive[:0]}
 	m := modifier{negEnd: -1, degEnd: -1, contrastFrom: -1, lastField: -1}
-	for _, tk := range d.tokens {
-		text := d.text(tk.field)
+	for i, tk := range d.tokens {
+		lr := &roles[i].lex
+		if lr.kind == lexNone {
+			continue
+		}
 		if int(tk.field) != m.lastField || tk.clause != m.lastCl {
 			m.negEnd, m.degEnd = -1, -1
 			m.lastField, m.lastCl = int(tk.field), tk.clause
 		}
-		switch {
-		case n.negators[tk.word]:
+		switch lr.kind {
+		case lexNegator:
 			m.negEnd, m.negWord = tk.end, tk.word
 			continue
-		case n.degree[tk.word] > 0:
-			m.degEnd, m.degWord, m.degFactor = tk.end, tk.word, n.degree[tk.word]
+		case lexDegree:
+			m.degEnd, m.degWord, m.degFactor = tk.end, tk.word, lr.factor
 			continue
-		case n.contrast[tk.word]:
+		case lexContrast:
 			m.contrastFrom, m.contrastField = tk.clause, int(tk.field)
 			continue
 		}
-		lw, ok := n.words[tk.word]
-		if !ok {
-			continue
-		}
-		v := lw.strength * lw.polarity
-		label := tk.word
-		if m.degEnd >= 0 && gapRunes(text, m.degEnd, tk.start) <= degreeReach {
-			v *= m.degFactor
-			label = m.degWord + "+" + label
-		}
-		if m.negEnd >= 0 && gapRunes(text, m.negEnd, tk.start) <= negationReach {
-			if v < 0 {
-				v = -v * negatedNegative
-			} else {
-				v = -v * negatedPositive
-			}
-			label = m.negWord + "+" + label
-			m.negEnd = -1 // a negator negates one word
-		}
-		if m.contrastFrom >= 0 && int(tk.field) == m.contrastField && tk.clause-m.contrastFrom <= 1 {
-			v *= contrastBoost
-		}
-		if tk.field == fieldTitle {
-			v *= titleWeight
-		}
+		v, label := m.apply(d.text(tk.field), tk, lr.word)
 		if v < 0 {
 			s.neg -= v
 			s.negative = appendOnce(s.negative, label)
@@ -199,9 +212,45 @@ func (n *Negativity) assess(d *scanned) sentiment {
 	return s
 }
 
+// apply scores a lexicon word with the modifiers before it and labels it
+// with them ("不+很+满意").
+func (m *modifier) apply(text string, tk token, lw lexWord) (float64, string) {
+	v := lw.strength * lw.polarity
+	label := tk.word
+	degree := m.degEnd >= 0 && gapRunes(text, m.degEnd, tk.start) <= degreeReach
+	if degree {
+		v *= m.degFactor
+	}
+	negation := m.negEnd >= 0 && gapRunes(text, m.negEnd, tk.start) <= negationReach
+	if negation {
+		if v < 0 {
+			v = -v * negatedNegative
+		} else {
+			v = -v * negatedPositive
+		}
+		m.negEnd = -1 // a negator negates one word
+	}
+	switch {
+	case degree && negation:
+		label = m.negWord + "+" + m.degWord + "+" + label
+	case degree:
+		label = m.degWord + "+" + label
+	case negation:
+		label = m.negWord + "+" + label
+	}
+	if m.contrastFrom >= 0 && int(tk.field) == m.contrastField && tk.clause-m.contrastFrom <= 1 {
+		v *= contrastBoost
+	}
+	if tk.field == fieldTitle {
+		v *= titleWeight
+	}
+	return v, label
+}
+
 // negated reports whether the token at index i of d is negated by a negator
-// shortly before it in its clause (未发生爆炸, 无人员伤亡).
-func negated(d *scanned, i int, negators map[string]bool) bool {
+// (roles[j].sev.negator) shortly before it in its clause (未发生爆炸,
+// 无人员伤亡).
+func negated(d *scanned, roles []*wordRole, i int) bool {
 	tk := d.tokens[i]
 	for j := i - 1; j >= 0; j-- {
 		p := d.tokens[j]
@@ -211,7 +260,7 @@ func negated(d *scanned, i int, negators map[string]bool) bool {
 		if gapRunes(d.text(tk.field), p.end, tk.start) > negationReach {
 			return false
 		}
-		if negators[p.word] {
+		if roles[j].sev.negator {
 			return true
 		}
 	}
@@ -235,14 +284,38 @@ func appendOnce(list []string, s string) []string {
 
 // reason writes the score in Chinese for officers.
 func (s sentiment) reason() string {
-	name := map[string]string{model.SentimentNegative: "负面", model.SentimentNeutral: "中性", model.SentimentPositive: "正面"}[s.label]
-	var b strings.Builder
-	fmt.Fprintf(&b, "情感倾向：%s（负面度 %.2f）", name, s.score)
+	var name string
+	switch s.label {
+	case model.SentimentNegative:
+		name = "负面"
+	case model.SentimentNeutral:
+		name = "中性"
+	case model.SentimentPositive:
+		name = "正面"
+	}
+	var buf [320]byte // the reason of most texts: no buffer to collect
+	b := buf[:0]
+	b = append(b, "情感倾向："...)
+	b = append(b, name...)
+	b = append(b, "（负面度 "...)
+	b = strconv.AppendFloat(b, s.score, 'f', 2, 64)
+	b = append(b, "）"...)
 	if len(s.negative) > 0 {
-		fmt.Fprintf(&b, "；负面词：%s", strings.Join(s.negative, "、"))
+		b = appendJoined(append(b, "；负面词："...), s.negative, "、")
 	}
 	if len(s.positive) > 0 {
-		fmt.Fprintf(&b, "；正面词：%s", strings.Join(s.positive, "、"))
+		b = appendJoined(append(b, "；正面词："...), s.positive, "、")
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendJoined appends the elements of list separated by sep.
+func appendJoined(b []byte, list []string, sep string) []byte {
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, sep...)
+		}
+		b = append(b, s...)
+	}
+	return b
 }

@@ -111,21 +111,49 @@ type mention struct {
 // names a related place: an enclosing place, a place inside it, or another
 // town of its county.
 func (p *Places) Match(words []string) []string {
-	found := map[int]*mention{}
+	var found []mention
 	for at, w := range words {
 		if ref, ok := p.index[w]; ok {
-			m := found[ref.place]
-			if m == nil {
-				m = &mention{place: ref.place, first: at}
-				found[ref.place] = m
-			}
-			m.sure = m.sure || !ref.ambiguous
+			found = noteMention(found, ref, at)
 		}
 	}
-	var kept []mention
+	return p.regions(found)
+}
+
+// matchRoles is Match on the places of a text's tokens, with found as a
+// scratch buffer; it returns the buffer for reuse.
+func (p *Places) matchRoles(roles []*wordRole, found []mention) ([]string, []mention) {
+	found = found[:0]
+	for at, r := range roles {
+		if r.place.place >= 0 {
+			found = noteMention(found, r.place, at)
+		}
+	}
+	return p.regions(found), found
+}
+
+// noteMention records that the word at index at names a place.
+func noteMention(found []mention, ref nameRef, at int) []mention {
+	for i := range found {
+		if found[i].place == ref.place {
+			found[i].sure = found[i].sure || !ref.ambiguous
+			return found
+		}
+	}
+	return append(found, mention{place: ref.place, first: at, sure: !ref.ambiguous})
+}
+
+// regions returns the canonical names of the places found, as Match
+// describes.
+func (p *Places) regions(found []mention) []string {
+	if len(found) == 0 {
+		return nil
+	}
+	var buf [8]mention
+	kept := buf[:0]
 	for _, m := range found {
 		if m.sure || p.corroborated(m.place, found) {
-			kept = append(kept, *m)
+			kept = append(kept, m)
 		}
 	}
 	kept = p.withCounties(kept)
@@ -139,16 +167,19 @@ func (p *Places) Match(words []string) []string {
 		}
 		return strings.Compare(pa.name, pb.name)
 	})
-	var regions []string
-	for _, m := range kept {
-		regions = append(regions, p.places[m.place].name)
+	if len(kept) == 0 {
+		return nil
+	}
+	regions := make([]string, len(kept))
+	for i, m := range kept {
+		regions[i] = p.places[m.place].name
 	}
 	return regions
 }
 
-func (p *Places) corroborated(i int, found map[int]*mention) bool {
-	for j, m := range found {
-		if j != i && m.sure && p.related(i, j) {
+func (p *Places) corroborated(i int, found []mention) bool {
+	for _, m := range found {
+		if m.place != i && m.sure && p.related(i, m.place) {
 			return true
 		}
 	}
@@ -187,10 +218,6 @@ func (p *Places) county(i int) int {
 // withCounties adds the county of every town in kept that is not named
 // itself, placed at its first town's mention.
 func (p *Places) withCounties(kept []mention) []mention {
-	at := map[int]int{} // kept place → index in kept
-	for i, m := range kept {
-		at[m.place] = i
-	}
 	for i := 0; i < len(kept); i++ {
 		m := kept[i]
 		if p.places[m.place].rank != 2 {
@@ -200,11 +227,10 @@ func (p *Places) withCounties(kept []mention) []mention {
 		if c < 0 {
 			continue
 		}
-		if k, ok := at[c]; ok {
+		if k := slices.IndexFunc(kept, func(o mention) bool { return o.place == c }); k >= 0 {
 			kept[k].first = min(kept[k].first, m.first)
 			continue
 		}
-		at[c] = len(kept)
 		kept = append(kept, mention{place: c, first: m.first, sure: true})
 	}
 	return kept

@@ -6,7 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strings"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/yuqing/yuqing/config"
@@ -22,12 +22,33 @@ type Severity struct {
 	negators  map[string]bool
 	rules     []severityRule
 	fallback  model.Severity
+	// fallbackReason starts the reason of the default tier.
+	fallbackReason string
 }
 
 type severityRule struct {
 	tier model.Severity
 	name string
 	rule *rule
+	// reason is the start of the reason the rule gives, written once.
+	reason string
+}
+
+// sevRole is what severity makes of a word.
+type sevRole struct {
+	casualty                string // the figure: deaths, injuries or missing
+	emergency               string // the kind of emergency
+	isCasualty, isEmergency bool
+	negator                 bool
+}
+
+// role returns what severity makes of a word.
+func (s *Severity) role(w string) sevRole {
+	var r sevRole
+	r.casualty, r.isCasualty = s.casualty[w]
+	r.emergency, r.isEmergency = s.emergency[w]
+	r.negator = s.negators[w]
+	return r
 }
 
 // CompileSeverity builds the assessor of severity rules; negators are the
@@ -69,11 +90,13 @@ func CompileSeverity(sr config.SeverityRules, negators []string) (*Severity, err
 			problems = append(problems, fmt.Errorf("analyze: compile severity: %s: %w", cr.Pos, err))
 			continue
 		}
-		s.rules = append(s.rules, severityRule{tier: tier, name: cr.Name, rule: r})
+		reason := "严重程度：" + tier.Roman() + "级（" + tier.Name() + "）— " + cr.Name + "［" + r.source + "］；"
+		s.rules = append(s.rules, severityRule{tier: tier, name: cr.Name, rule: r, reason: reason})
 	}
 	// The most severe tier is tried first, so a rule's place in the file
 	// only orders rules of one tier.
 	slices.SortStableFunc(s.rules, func(a, b severityRule) int { return int(a.tier) - int(b.tier) })
+	s.fallbackReason = "严重程度：" + s.fallback.Roman() + "级（" + s.fallback.Name() + "）— 未触发升级规则；"
 	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
@@ -110,15 +133,16 @@ type incident struct {
 
 // read finds the casualties and emergencies a text reports. A figure is the
 // largest number reported for it (the same toll is often repeated).
-func (s *Severity) read(d *scanned) incident {
+func (s *Severity) read(d *scanned, roles []*wordRole) incident {
 	var inc incident
 	for i, tk := range d.tokens {
-		figure, isCasualty := s.casualty[tk.word]
-		kind, isEmergency := s.emergency[tk.word]
+		role := &roles[i].sev
+		figure, isCasualty := role.casualty, role.isCasualty
+		kind, isEmergency := role.emergency, role.isEmergency
 		if !isCasualty && !isEmergency {
 			continue
 		}
-		if negated(d, i, s.negators) {
+		if negated(d, roles, i) {
 			inc.notes = appendOnce(inc.notes, "否定："+clauseAround(d, tk))
 			continue
 		}
@@ -141,7 +165,7 @@ func (s *Severity) read(d *scanned) incident {
 		case "missing":
 			inc.missing = max(inc.missing, n)
 		}
-		inc.notes = appendOnce(inc.notes, fmt.Sprintf("%s %d人", tk.word, n))
+		inc.notes = appendOnce(inc.notes, tk.word+" "+strconv.Itoa(n)+"人")
 	}
 	return inc
 }
@@ -238,47 +262,56 @@ type spread struct {
 // assess gives the tier and its reason. Items without topics get no tier
 // unless a rule gives one.
 func (s *Severity) assess(inc incident, sent sentiment, topics []model.TopicMatch, sp spread, weight float64) (model.Severity, string) {
-	f := &facts{words: map[string]bool{}, numbers: map[string]float64{
-		"deaths": float64(inc.deaths), "injuries": float64(inc.injuries), "missing": float64(inc.missing),
-		"casualties":  float64(inc.deaths + inc.injuries + inc.missing),
-		"emergencies": float64(len(inc.kinds)),
-		"negativity":  sent.score,
-		"sources":     float64(sp.sources), "articles": float64(sp.articles),
-		"weight": weight, "topics": float64(len(topics)),
-	}, names: map[string][]string{"emergency": inc.kinds}}
-	for _, t := range topics {
-		f.names["topic"] = append(f.names["topic"], t.ID)
+	var f facts
+	f.numbers = [figureCount]float64{
+		figDeaths: float64(inc.deaths), figInjuries: float64(inc.injuries), figMissing: float64(inc.missing),
+		figCasualties:  float64(inc.deaths + inc.injuries + inc.missing),
+		figEmergencies: float64(len(inc.kinds)),
+		figNegativity:  sent.score,
+		figSources:     float64(sp.sources), figArticles: float64(sp.articles),
+		figWeight: weight, figTopics: float64(len(topics)),
 	}
-	basis := s.basis(inc, sp, weight)
+	f.names[figEmergency] = inc.kinds
+	var ids [4]string
+	f.names[figTopic] = ids[:0]
+	for _, t := range topics {
+		f.names[figTopic] = append(f.names[figTopic], t.ID)
+	}
 	for _, r := range s.rules {
-		if r.rule.eval(f) {
-			return r.tier, fmt.Sprintf("严重程度：%s级（%s）— %s［%s］；%s", r.tier.Roman(), r.tier.Name(), r.name, r.rule.source, basis)
+		if r.rule.eval(&f) {
+			return r.tier, s.basis(r.reason, inc, sp, weight)
 		}
 	}
 	if len(topics) == 0 {
 		return model.SeverityNone, ""
 	}
-	return s.fallback, fmt.Sprintf("严重程度：%s级（%s）— 未触发升级规则；%s", s.fallback.Roman(), s.fallback.Name(), basis)
+	return s.fallback, s.basis(s.fallbackReason, inc, sp, weight)
 }
 
-// basis lists the figures an assessment rests on.
-func (s *Severity) basis(inc incident, sp spread, weight float64) string {
-	parts := []string{}
+// basis appends to the start of a reason the figures the assessment rests
+// on.
+func (s *Severity) basis(reason string, inc incident, sp spread, weight float64) string {
+	var buf [384]byte // the reason of most texts: no buffer to collect
+	b := buf[:0]
+	b = append(b, reason...)
+	b = append(b, "依据："...)
 	if inc.deaths > 0 {
-		parts = append(parts, fmt.Sprintf("死亡%d人", inc.deaths))
+		b = append(strconv.AppendInt(append(b, "死亡"...), int64(inc.deaths), 10), "人，"...)
 	}
 	if inc.injuries > 0 {
-		parts = append(parts, fmt.Sprintf("受伤%d人", inc.injuries))
+		b = append(strconv.AppendInt(append(b, "受伤"...), int64(inc.injuries), 10), "人，"...)
 	}
 	if inc.missing > 0 {
-		parts = append(parts, fmt.Sprintf("失踪或被困%d人", inc.missing))
+		b = append(strconv.AppendInt(append(b, "失踪或被困"...), int64(inc.missing), 10), "人，"...)
 	}
 	if len(inc.kinds) > 0 {
-		parts = append(parts, "突发事件："+strings.Join(inc.kinds, "、"))
+		b = append(appendJoined(append(b, "突发事件："...), inc.kinds, "、"), "，"...)
 	}
-	parts = append(parts, fmt.Sprintf("传播：%d篇、%d个来源", max(sp.articles, 1), max(sp.sources, 1)))
+	b = strconv.AppendInt(append(b, "传播："...), int64(max(sp.articles, 1)), 10)
+	b = strconv.AppendInt(append(b, "篇、"...), int64(max(sp.sources, 1)), 10)
+	b = append(b, "个来源"...)
 	if weight != 1 {
-		parts = append(parts, fmt.Sprintf("来源权重%.1f", weight))
+		b = strconv.AppendFloat(append(b, "，来源权重"...), weight, 'f', 1, 64)
 	}
-	return "依据：" + strings.Join(parts, "，")
+	return string(b)
 }

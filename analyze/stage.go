@@ -164,6 +164,7 @@ func (s *Stage) Handle(ctx context.Context, it model.Item) error {
 		}
 	}
 	an := s.analyzer.finish(ex, spread)
+	s.analyzer.release(ex)
 	tagged := model.TaggedItem{Item: it, Analysis: an}
 	inserted, err := s.store.SaveTagged(ctx, tagged)
 	if err != nil {

@@ -121,8 +121,11 @@ func writeTag(ctx context.Context, w io.Writer, enc *json.Encoder, a *Analyzer, 
 	}
 	an := a.finish(ex, st)
 	if opts.Explain {
-		return explain(w, a, ex, an)
+		err := explain(w, a, ex, an)
+		a.release(ex)
+		return err
 	}
+	a.release(ex)
 	return enc.Encode(tagOutput{
 		ID:          in.ID,
 		Topics:      an.Topics,

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/yuqing/yuqing/config"
+	"github.com/yuqing/yuqing/model"
 )
 
 // Taxonomy matches the hot-topic areas. It is immutable and safe for
@@ -19,8 +20,12 @@ type Taxonomy struct {
 	topics   []topic
 	defaults config.TaxonomyDefaults
 	exclude  []exclusion
-	// index maps a normalized term to the topics that list it.
-	index map[string][]termRef
+	// vocab numbers every term and rule word: an item's words are a bitset
+	// over it, which the rules are evaluated against.
+	vocab vocabulary
+	// refs lists, by word number, the topics that list the word as a term
+	// (none for a word only rules test).
+	refs [][]termRef
 }
 
 type topic struct {
@@ -53,7 +58,7 @@ type termRef struct {
 // CompileTaxonomy checks a taxonomy and builds its matcher. Every problem is
 // reported, each with the topic and its place.
 func CompileTaxonomy(tx config.Taxonomy) (*Taxonomy, error) {
-	t := &Taxonomy{index: map[string][]termRef{}, defaults: tx.Defaults}
+	t := &Taxonomy{defaults: tx.Defaults}
 	withDefault(&t.defaults)
 	var problems []error
 	for _, ex := range tx.Exclude {
@@ -96,7 +101,24 @@ func CompileTaxonomy(tx config.Taxonomy) (*Taxonomy, error) {
 	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
+	t.bindRules()
 	return t, nil
+}
+
+// bindRules numbers the words of every rule after the terms, so that a rule
+// word that is also a term is one word.
+func (t *Taxonomy) bindRules() {
+	for _, tp := range t.topics {
+		for _, r := range tp.allRules() {
+			r.bind(&t.vocab)
+		}
+	}
+	for _, ex := range t.exclude {
+		ex.rule.bind(&t.vocab)
+	}
+	for len(t.refs) < t.vocab.size() {
+		t.refs = append(t.refs, nil)
+	}
 }
 
 func withDefault(d *config.TaxonomyDefaults) {
@@ -161,7 +183,11 @@ func (t *Taxonomy) addTerms(i int, terms map[string]float64) []string {
 			continue
 		}
 		normalized[term] = raw
-		t.index[term] = append(t.index[term], termRef{topic: i, weight: w})
+		id := t.vocab.add(term)
+		if int(id) == len(t.refs) {
+			t.refs = append(t.refs, nil)
+		}
+		t.refs[id] = append(t.refs[id], termRef{topic: i, weight: w})
 	}
 	return problems
 }
@@ -170,8 +196,8 @@ func (t *Taxonomy) addTerms(i int, terms map[string]float64) []string {
 // segmenter must keep whole.
 func (t *Taxonomy) Terms() []string {
 	var terms []string
-	for term := range t.index {
-		if !strings.HasPrefix(term, "*") {
+	for id, term := range t.vocab.words {
+		if id < len(t.refs) && len(t.refs[id]) > 0 && !strings.HasPrefix(term, "*") {
 			terms = append(terms, term)
 		}
 	}
@@ -182,8 +208,8 @@ func (t *Taxonomy) Terms() []string {
 // Suffixes returns the endings of the suffix terms ("*大学" → "大学").
 func (t *Taxonomy) Suffixes() []string {
 	var out []string
-	for term := range t.index {
-		if rest, ok := strings.CutPrefix(term, "*"); ok {
+	for id, term := range t.vocab.words {
+		if rest, ok := strings.CutPrefix(term, "*"); ok && id < len(t.refs) && len(t.refs[id]) > 0 {
 			out = append(out, rest)
 		}
 	}
@@ -236,9 +262,38 @@ func (t *Taxonomy) TopicIDs() []string {
 
 // Departments returns the default departments of a topic, lead first.
 func (t *Taxonomy) Departments(topicID string) []string {
-	for _, tp := range t.topics {
-		if tp.id == topicID {
-			return slices.Clone(tp.departments)
+	return slices.Clone(t.departments(topicID))
+}
+
+// departmentsOf is the union of the topics' default departments, in topic
+// order, each once.
+func (t *Taxonomy) departmentsOf(topics []model.TopicMatch) []string {
+	if len(topics) == 0 {
+		return nil
+	}
+	n := 0
+	for _, tm := range topics {
+		n += len(t.departments(tm.ID))
+	}
+	if n == 0 {
+		return nil
+	}
+	deps := make([]string, 0, n)
+	for _, tm := range topics {
+		for _, d := range t.departments(tm.ID) {
+			if !slices.Contains(deps, d) {
+				deps = append(deps, d)
+			}
+		}
+	}
+	return deps
+}
+
+// departments returns the topic's own list: do not change it.
+func (t *Taxonomy) departments(topicID string) []string {
+	for i := range t.topics {
+		if t.topics[i].id == topicID {
+			return t.topics[i].departments
 		}
 	}
 	return nil

@@ -2,9 +2,9 @@ package analyze
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/yuqing/yuqing/model"
@@ -16,47 +16,126 @@ type topicVerdict struct {
 	id, name string
 	score    float64
 	terms    []string // words that counted, in order of first appearance
-	counted  []string // the terms counted (a suffix term once)
 	rules    []string // names of the rules that held
 	evidence int      // distinct terms and rules
 	inTitle  bool     // some evidence is in the title
 	kept     bool
-	why      string // why it was not kept
+	reject   rejection // why it was not kept
 }
 
-// wordFacts collects the words of an item for rules: all of them, and those
-// of the title alone.
-func wordFacts(d *scanned) (all, title *facts) {
-	all = &facts{words: make(map[string]bool, len(d.tokens))}
-	title = &facts{words: map[string]bool{}}
-	for _, tk := range d.tokens {
-		all.words[tk.word] = true
-		if tk.field == fieldTitle {
-			title.words[tk.word] = true
-		}
+// Reasons a topic is not tagged.
+const (
+	notRejected uint8 = iota
+	rejectThreshold
+	rejectPassing
+	rejectRequire
+	rejectExclude
+	rejectNotHotTopic
+	rejectTooMany
+	rejectSecondary
+)
+
+// rejection is why a topic was not tagged, kept as its figures: the
+// sentence is written only when someone reads it (why).
+type rejection struct {
+	kind   uint8
+	limit  float64 // the threshold, or the lead topic's score
+	ratio  float64 // the secondary ratio
+	count  int     // the topics already tagged
+	detail string  // the rule, or the exclusion and its words
+}
+
+func (v *topicVerdict) rejected() bool { return v.reject.kind != notRejected }
+
+// why says why the topic was not tagged, "" if it was or may be.
+func (v *topicVerdict) why() string {
+	r := v.reject
+	switch r.kind {
+	case rejectThreshold:
+		return "score " + fmt2(v.score) + " below threshold " + fmt2(r.limit)
+	case rejectPassing:
+		return "only " + strconv.Itoa(v.evidence) + " piece(s) of evidence, all in the body: a passing mention"
+	case rejectRequire:
+		return "required context missing: " + r.detail
+	case rejectExclude:
+		return "excluded by " + r.detail
+	case rejectNotHotTopic:
+		return "not hot-topic news: " + r.detail
+	case rejectTooMany:
+		return "already " + strconv.Itoa(r.count) + " topics"
+	case rejectSecondary:
+		return "score " + fmt2(v.score) + " is less than " + strconv.FormatFloat(r.ratio*100, 'f', 0, 64) +
+			"% of the lead topic's " + fmt2(r.limit) + ": a secondary mention"
 	}
-	return all, title
+	return ""
+}
+
+// fmt2 is fmt's %.2f.
+func fmt2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+// topicScratch holds the buffers of one item's topic matching.
+type topicScratch struct {
+	all, title facts
+	verdicts   []topicVerdict  // by topic
+	active     []bool          // by topic: has evidence
+	list       []*topicVerdict // the verdicts with evidence, strongest first once matched
+}
+
+// reset readies the buffers for an item of t.
+func (sc *topicScratch) reset(t *Taxonomy) {
+	n := t.vocab.size()
+	sc.all.words = bitsFor(sc.all.words, n)
+	sc.title.words = bitsFor(sc.title.words, n)
+	if len(sc.verdicts) != len(t.topics) {
+		sc.verdicts = make([]topicVerdict, len(t.topics))
+		sc.active = make([]bool, len(t.topics))
+	}
+	sc.forget()
+}
+
+// forget empties the verdicts, keeping the memory of their lists but not
+// the words in them (suffix terms are pieces of the item's text).
+func (sc *topicScratch) forget() {
+	for _, v := range sc.list {
+		clear(v.terms)
+		*v = topicVerdict{terms: v.terms[:0], rules: v.rules[:0]}
+	}
+	clear(sc.active)
+	sc.list = sc.list[:0]
+}
+
+// verdict returns the verdict on topic i, opening it at its first evidence.
+func (sc *topicScratch) verdict(t *Taxonomy, i int) *topicVerdict {
+	v := &sc.verdicts[i]
+	if !sc.active[i] {
+		sc.active[i] = true
+		v.id, v.name = t.topics[i].id, t.topics[i].name
+		sc.list = append(sc.list, v)
+	}
+	return v
 }
 
 // match scores every topic with evidence and decides which are tagged.
-func (t *Taxonomy) match(d *scanned, all, title *facts) ([]model.TopicMatch, []topicVerdict) {
-	verdicts := map[int]*topicVerdict{}
-	get := func(i int) *topicVerdict {
-		v := verdicts[i]
-		if v == nil {
-			tp := t.topics[i]
-			v = &topicVerdict{id: tp.id, name: tp.name}
-			verdicts[i] = v
+// roles are those of d's tokens. The verdicts live in sc.
+func (t *Taxonomy) match(d *scanned, roles []*wordRole, sc *topicScratch) ([]model.TopicMatch, []*topicVerdict) {
+	sc.reset(t)
+	all := &sc.all
+	for i, tk := range d.tokens {
+		id := roles[i].topicWord
+		if id < 0 {
+			continue
 		}
-		return v
-	}
-	for _, tk := range d.tokens {
-		for _, ref := range t.index[tk.word] {
-			v := get(ref.topic)
-			if slices.Contains(v.counted, tk.word) {
-				continue
-			}
-			v.counted = append(v.counted, tk.word)
+		if tk.field == fieldTitle {
+			sc.title.words.set(id)
+		}
+		// A word counts once, for every topic listing it, where it first
+		// appears (the title comes first).
+		if all.words.has(id) {
+			continue
+		}
+		all.words.set(id)
+		for _, ref := range t.refs[id] {
+			v := sc.verdict(t, ref.topic)
 			w := ref.weight
 			if tk.field == fieldTitle {
 				w *= t.topics[ref.topic].titleBoost
@@ -71,96 +150,123 @@ func (t *Taxonomy) match(d *scanned, all, title *facts) ([]model.TopicMatch, []t
 			v.evidence++
 		}
 	}
-	for i, tp := range t.topics {
+	t.matchRules(sc)
+	for _, v := range sc.list {
+		v.score = math.Round(v.score*100) / 100
+	}
+	for i := range t.topics {
+		if sc.active[i] {
+			t.reject(i, &sc.verdicts[i], all)
+		}
+	}
+	slices.SortFunc(sc.list, func(a, b *topicVerdict) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return t.choose(sc)
+}
+
+// matchRules adds the weighted rules that hold.
+func (t *Taxonomy) matchRules(sc *topicScratch) {
+	for i := range t.topics {
+		tp := &t.topics[i]
 		for _, wr := range tp.rules {
-			if !wr.rule.eval(all) {
+			if !wr.rule.eval(&sc.all) {
 				continue
 			}
-			v := get(i)
+			v := sc.verdict(t, i)
 			w := wr.weight
-			if wr.rule.eval(title) {
+			if wr.rule.eval(&sc.title) {
 				w *= tp.titleBoost
 				v.inTitle = true
 			}
 			v.score += w
 			v.evidence++
 			v.rules = append(v.rules, wr.name)
-			for _, word := range wr.rule.present(all) {
-				if !slices.Contains(v.terms, word) {
-					v.terms = append(v.terms, word)
-				}
-			}
+			v.terms = wr.rule.appendPresent(v.terms, &sc.all)
 		}
 	}
-	list := make([]*topicVerdict, 0, len(verdicts))
-	for i, v := range verdicts {
-		v.score = math.Round(v.score*100) / 100
-		v.why = t.rejection(i, v, all)
-		list = append(list, v)
-	}
-	slices.SortFunc(list, func(a, b *topicVerdict) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	return t.choose(list, all)
 }
 
-// rejection says why a topic cannot be tagged on its own evidence, or "".
-func (t *Taxonomy) rejection(i int, v *topicVerdict, all *facts) string {
-	tp := t.topics[i]
+// reject records why topic i cannot be tagged on its own evidence, if it
+// cannot.
+func (t *Taxonomy) reject(i int, v *topicVerdict, all *facts) {
+	tp := &t.topics[i]
 	switch {
 	case v.score < tp.threshold:
-		return fmt.Sprintf("score %.2f below threshold %.2f", v.score, tp.threshold)
+		v.reject = rejection{kind: rejectThreshold, limit: tp.threshold}
 	case !v.inTitle && v.evidence < t.defaults.BodyMinEvidence:
-		return fmt.Sprintf("only %d piece(s) of evidence, all in the body: a passing mention", v.evidence)
+		v.reject = rejection{kind: rejectPassing}
 	case tp.require != nil && !tp.require.eval(all):
-		return "required context missing: " + tp.require.source
+		v.reject = rejection{kind: rejectRequire, detail: tp.require.source}
 	case tp.exclude != nil && tp.exclude.eval(all):
-		return "excluded by " + tp.exclude.source
+		v.reject = rejection{kind: rejectExclude, detail: tp.exclude.source}
 	}
-	return ""
 }
 
 // choose applies the taxonomy-wide exclusions and keeps the strongest
 // topic and the ones close enough to it.
-func (t *Taxonomy) choose(list []*topicVerdict, all *facts) ([]model.TopicMatch, []topicVerdict) {
+func (t *Taxonomy) choose(sc *topicScratch) ([]model.TopicMatch, []*topicVerdict) {
+	list := sc.list
 	candidates := false
 	for _, v := range list {
-		candidates = candidates || v.why == ""
+		candidates = candidates || !v.rejected()
 	}
-	for _, ex := range t.exclude {
-		if !candidates || !ex.rule.eval(all) {
+	for k := range t.exclude {
+		ex := &t.exclude[k]
+		if !candidates || !ex.rule.eval(&sc.all) {
 			continue
 		}
+		detail := ""
 		for _, v := range list {
-			if v.why == "" && (ex.keepScore == 0 || v.score < ex.keepScore) {
-				v.why = fmt.Sprintf("not hot-topic news: %s (%s)", ex.name, strings.Join(ex.rule.present(all), ","))
+			if !v.rejected() && (ex.keepScore == 0 || v.score < ex.keepScore) {
+				if detail == "" {
+					detail = ex.name + " (" + strings.Join(ex.rule.present(&sc.all), ",") + ")"
+				}
+				v.reject = rejection{kind: rejectNotHotTopic, detail: detail}
 			}
 		}
 	}
-	matches := []model.TopicMatch{}
 	var top float64
-	out := make([]topicVerdict, 0, len(list))
+	kept, terms := 0, 0
 	for _, v := range list {
-		if v.why == "" && len(matches) > 0 {
+		if !v.rejected() && kept > 0 {
 			switch {
-			case len(matches) >= t.defaults.MaxTopics:
-				v.why = fmt.Sprintf("already %d topics", len(matches))
+			case kept >= t.defaults.MaxTopics:
+				v.reject = rejection{kind: rejectTooMany, count: kept}
 			case v.score < t.defaults.SecondaryRatio*top:
-				v.why = fmt.Sprintf("score %.2f is less than %.0f%% of the lead topic's %.2f: a secondary mention",
-					v.score, t.defaults.SecondaryRatio*100, top)
+				v.reject = rejection{kind: rejectSecondary, ratio: t.defaults.SecondaryRatio, limit: top}
 			}
 		}
-		if v.why == "" {
-			if len(matches) == 0 {
+		if !v.rejected() {
+			if kept == 0 {
 				top = v.score
 			}
 			v.kept = true
-			matches = append(matches, model.TopicMatch{ID: v.id, Name: v.name, Score: v.score, Terms: v.terms})
+			kept++
+			terms += len(v.terms)
 		}
-		out = append(out, *v)
 	}
-	return matches, out
+	return keptMatches(list, kept, terms), list
+}
+
+// keptMatches copies the kept verdicts out of the scratch buffers, their
+// terms into one allocation.
+func keptMatches(list []*topicVerdict, kept, terms int) []model.TopicMatch {
+	matches := make([]model.TopicMatch, 0, kept)
+	all := make([]string, 0, terms)
+	for _, v := range list {
+		if !v.kept {
+			continue
+		}
+		var own []string
+		if len(v.terms) > 0 {
+			all = append(all, v.terms...)
+			own = all[len(all)-len(v.terms) : len(all) : len(all)]
+		}
+		matches = append(matches, model.TopicMatch{ID: v.id, Name: v.name, Score: v.score, Terms: own})
+	}
+	return matches
 }

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -123,13 +124,17 @@ func TestTaxonomyRules(t *testing.T) {
 			}
 			for _, v := range ex.verdicts {
 				if v.id == tt.rejected {
-					if v.kept || !strings.Contains(v.why, tt.why) {
-						t.Errorf("verdict on %s = kept %v, %q; want turned down for %q", v.id, v.kept, v.why, tt.why)
+					if v.kept || !strings.Contains(v.why(), tt.why) {
+						t.Errorf("verdict on %s = kept %v, %q; want turned down for %q", v.id, v.kept, v.why(), tt.why)
 					}
 					return
 				}
 			}
-			t.Errorf("no verdict on %s: %+v", tt.rejected, ex.verdicts)
+			var ids []string
+			for _, v := range ex.verdicts {
+				ids = append(ids, v.id)
+			}
+			t.Errorf("no verdict on %s, only on %v", tt.rejected, ids)
 		})
 	}
 }
@@ -200,5 +205,35 @@ func TestCompileTaxonomyErrors(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "analyze: compile taxonomy: ") {
 		t.Errorf("error is not prefixed: %v", err)
+	}
+}
+
+// why writes the sentences fmt wrote before reasons were kept as figures;
+// the expectations are written with the old format strings.
+func TestVerdictWhy(t *testing.T) {
+	tests := []struct {
+		v    topicVerdict
+		want string
+	}{
+		{topicVerdict{score: 0.5, reject: rejection{kind: rejectThreshold, limit: 3}},
+			fmt.Sprintf("score %.2f below threshold %.2f", 0.5, 3.0)},
+		{topicVerdict{score: 2.005, reject: rejection{kind: rejectThreshold, limit: 2.125}},
+			fmt.Sprintf("score %.2f below threshold %.2f", 2.005, 2.125)},
+		{topicVerdict{evidence: 1, reject: rejection{kind: rejectPassing}},
+			fmt.Sprintf("only %d piece(s) of evidence, all in the body: a passing mention", 1)},
+		{topicVerdict{reject: rejection{kind: rejectRequire, detail: "any(夜市, 工地)"}}, "required context missing: any(夜市, 工地)"},
+		{topicVerdict{reject: rejection{kind: rejectExclude, detail: "any(网游)"}}, "excluded by any(网游)"},
+		{topicVerdict{reject: rejection{kind: rejectNotHotTopic, detail: "体育 (比赛,球员)"}}, "not hot-topic news: 体育 (比赛,球员)"},
+		{topicVerdict{reject: rejection{kind: rejectTooMany, count: 2}}, fmt.Sprintf("already %d topics", 2)},
+		{topicVerdict{score: 1.5, reject: rejection{kind: rejectSecondary, ratio: 0.5, limit: 5}},
+			fmt.Sprintf("score %.2f is less than %.0f%% of the lead topic's %.2f: a secondary mention", 1.5, 0.5*100, 5.0)},
+		{topicVerdict{score: 1, reject: rejection{kind: rejectSecondary, ratio: 0.125, limit: 9.999}},
+			fmt.Sprintf("score %.2f is less than %.0f%% of the lead topic's %.2f: a secondary mention", 1.0, 0.125*100, 9.999)},
+		{topicVerdict{score: 4, kept: true}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.v.why(); got != tt.want {
+			t.Errorf("why() = %q, want %q", got, tt.want)
+		}
 	}
 }
