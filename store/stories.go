@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,22 +69,30 @@ type storyCandidate struct {
 	signature []byte
 }
 
-// findStory returns the story of the earliest accepted candidate, or "".
+// bandCandidates bounds the members read per band: the newest ones of a
+// bucket suffice to recognise a story, and a viral story's thousands of
+// reprints must not make every lookup read them all.
+const bandCandidates = 16
+
+// findStory returns the story of the earliest accepted candidate among the
+// recent members (item_at ≥ since) that share a band with m, or "".
 func findStory(ctx context.Context, tx *sql.Tx, m model.StoryMember, since time.Time, match func([]byte) bool) (string, error) {
 	if len(m.Bands) == 0 || len(m.Signature) == 0 {
 		return "", nil
 	}
 	var w whereBuilder
-	conds := make([]string, len(m.Bands))
+	from := w.arg(ms(since))
+	perBand := make([]string, len(m.Bands))
 	for i, h := range m.Bands {
-		conds[i] = "(b.band = " + w.arg(i) + " AND b.hash = " + w.arg(h) + ")"
+		perBand[i] = `SELECT item_id FROM (SELECT item_id FROM story_bands
+    WHERE band = ` + w.arg(i) + ` AND hash = ` + w.arg(h) + ` AND item_at >= ` + from + `
+    ORDER BY item_at DESC, item_id DESC LIMIT ` + strconv.Itoa(bandCandidates) + `) b` + strconv.Itoa(i)
 	}
 	rows, err := tx.QueryContext(ctx, `
-SELECT DISTINCT m.story_id, m.signature, s.first_seen, m.item_at, m.item_id
-FROM story_bands b
-JOIN story_members m ON m.item_id = b.item_id
+SELECT m.story_id, m.signature, s.first_seen, m.item_at, m.item_id
+FROM (`+strings.Join(perBand, "\nUNION ")+`) h
+JOIN story_members m ON m.item_id = h.item_id
 JOIN stories s ON s.id = m.story_id
-WHERE (`+strings.Join(conds, " OR ")+`) AND s.last_seen >= `+w.arg(ms(since))+`
 ORDER BY s.first_seen, m.item_at, m.item_id`, w.args...)
 	if err != nil {
 		return "", fmt.Errorf("find candidates: %w", err)
@@ -137,9 +146,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ItemID, story, m.SourceID, m.Title, m.UR
 	}
 	var rows [][]any
 	for i, h := range m.Bands {
-		rows = append(rows, []any{i, h, m.ItemID})
+		rows = append(rows, []any{i, h, at, m.ItemID})
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO story_bands (band, hash, item_id) VALUES `, rows); err != nil {
+	if err := insertRows(ctx, tx, `INSERT INTO story_bands (band, hash, item_at, item_id) VALUES `, rows); err != nil {
 		return fmt.Errorf("insert bands: %w", err)
 	}
 	newSource := 0

@@ -35,12 +35,14 @@ CREATE INDEX story_members_item_at ON story_members (item_at);
 
 -- The near-duplicate index: the band hashes of each member's signature.
 -- Similar articles share a band with high probability, so candidates are a
--- primary-key range scan per band.
+-- primary-key range scan per band, newest first: a lookup reads a bounded
+-- number of recent members per band, however large a story grows.
 CREATE TABLE story_bands (
     band    SMALLINT NOT NULL,
     hash    BIGINT   NOT NULL,
+    item_at BIGINT   NOT NULL,
     item_id TEXT     NOT NULL REFERENCES story_members (item_id) ON DELETE CASCADE,
-    PRIMARY KEY (band, hash, item_id)
+    PRIMARY KEY (band, hash, item_at, item_id)
 );
 
 -- Spikes already announced, so a restart does not announce them again.
