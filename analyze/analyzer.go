@@ -7,9 +7,11 @@
 // runs it over lines of text for people; the surge Watcher watches the
 // stored counts for spikes.
 //
-// Words are found fast: one Aho-Corasick pass finds every configured word,
-// and the segmenter (gse, with the project's dictionary) cuts only a few
-// characters around each hit to check that it is a whole word there.
+// Words are found fast: one pass of a character trie finds every configured
+// word; a hit whose ends no dictionary word can cross is a whole word
+// without segmenting, and only the rest is cut with gse's own algorithm
+// over the short stretch between such boundaries — the same words full
+// segmentation finds (ModeFull keeps the plain gse cut as the reference).
 package analyze
 
 import (
