@@ -3,7 +3,6 @@ package email_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/yuqing/yuqing/alert"
 	"github.com/yuqing/yuqing/alert/notify/email"
+	"github.com/yuqing/yuqing/alert/notify/internal/notifytest"
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
 )
@@ -30,18 +30,7 @@ var t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 
 func fixedNow() time.Time { return t0 }
 
-func loadAlert(t *testing.T, name string) model.Alert {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "message", "testdata", "alerts", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a model.Alert
-	if err := json.Unmarshal(data, &a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+func loadAlert(t *testing.T, name string) model.Alert { return notifytest.Alert(t, name) }
 
 func spec(mb *mailbox, tlsMode string) config.EmailSpec {
 	return config.EmailSpec{Host: mb.host, Port: mb.port, TLS: tlsMode, From: "舆情监测 <yuqing@xianning.gov.cn>",

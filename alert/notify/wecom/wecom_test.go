@@ -1,7 +1,6 @@
 package wecom_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/yuqing/yuqing/alert"
+	"github.com/yuqing/yuqing/alert/notify/internal/notifytest"
 	"github.com/yuqing/yuqing/alert/notify/wecom"
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/model"
@@ -139,42 +139,11 @@ func setup(t *testing.T, spec config.WeComSpec, limited bool) (*wecom.Notifier, 
 	return n, f, c
 }
 
-func loadAlert(t *testing.T, name string) model.Alert {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "message", "testdata", "alerts", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a model.Alert
-	if err := json.Unmarshal(data, &a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+func loadAlert(t *testing.T, name string) model.Alert { return notifytest.Alert(t, name) }
 
 func checkGolden(t *testing.T, name string, raw []byte) {
 	t.Helper()
-	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, raw, "", "  "); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, raw)
-	}
-	pretty.WriteByte('\n')
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(pretty.Bytes(), want) {
-		t.Errorf("%s differs (run go test -update if intended):\n%s", path, pretty.Bytes())
-	}
+	notifytest.JSONGolden(t, filepath.Join("testdata", "golden", name), raw, *update)
 }
 
 func TestNotifyGolden(t *testing.T) {
