@@ -13,6 +13,7 @@ import (
 	"github.com/yuqing/yuqing/alert"
 	"github.com/yuqing/yuqing/alert/notify"
 	"github.com/yuqing/yuqing/analyze"
+	"github.com/yuqing/yuqing/bus"
 	"github.com/yuqing/yuqing/config"
 	"github.com/yuqing/yuqing/ingest"
 )
@@ -57,7 +58,9 @@ func CheckConfig(path string, w io.Writer, print bool) error {
 		return problemsError(ps)
 	}
 	if print {
-		out, err := yaml.Marshal(cfg)
+		shown := *cfg
+		shown.NATS = bus.ApplyDefaults(cfg.NATS)
+		out, err := yaml.Marshal(&shown)
 		if err != nil {
 			return fmt.Errorf("print configuration: %w", err)
 		}
