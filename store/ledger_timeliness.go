@@ -10,9 +10,10 @@ import (
 )
 
 // Timeliness reports, per department, how the cases opened in [from, to)
-// were answered, judged at to: a deadline met by to counts on time when it
-// was met by its due time; one not met by to is missed when it was due
-// before to, and still open otherwise (neither on time nor overdue). Cases
+// were answered, judged at to — or now, for a period not over yet: a
+// deadline met by then counts on time when it was met by its due time; one
+// not met is missed when it was due before then, and still open otherwise
+// (neither on time nor overdue). Cases
 // dismissed as false alarms or rejected before to owe nothing and count as
 // false alarms. Mean times run from the opening of the case. Departments
 // come in code order.
@@ -20,6 +21,10 @@ func (s *Store) Timeliness(ctx context.Context, from, to time.Time) ([]model.Tim
 	cases, err := s.Cases(ctx, CaseFilter{OpenedFrom: from, OpenedTo: to})
 	if err != nil {
 		return nil, fmt.Errorf("store: timeliness: %w", err)
+	}
+	at := to
+	if now := s.now(); now.Before(at) {
+		at = now
 	}
 	byDept := map[string]*timelinessSum{}
 	for _, c := range slices.Backward(cases) { // oldest first
@@ -29,7 +34,7 @@ func (s *Store) Timeliness(ctx context.Context, from, to time.Time) ([]model.Tim
 			sum.Department = c.Department
 			byDept[c.Department] = sum
 		}
-		sum.add(c, to)
+		sum.add(c, at)
 	}
 	out := make([]model.Timeliness, 0, len(byDept))
 	for _, sum := range byDept {

@@ -15,7 +15,8 @@ import (
 
 func testTimeliness(t *testing.T, b backend) {
 	ctx := context.Background()
-	s := openStore(t, b.newDSN(t))
+	dsn := b.newDSN(t)
+	s := openStore(t, dsn)
 	respond := func(c model.Case, at time.Duration) {
 		t.Helper()
 		if _, _, err := s.TransitionCase(ctx, c.ID, model.Transition{Action: model.ActionRespond, Actor: "x",
@@ -43,7 +44,8 @@ func testTimeliness(t *testing.T, b backend) {
 		t.Fatal(err)
 	}
 
-	got, err := s.Timeliness(ctx, t0, t0.Add(72*time.Hour))
+	// Judged once the period is over.
+	got, err := openStoreAt(t, dsn, t0.Add(100*time.Hour)).Timeliness(ctx, t0, t0.Add(72*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +66,15 @@ func testTimeliness(t *testing.T, b backend) {
 	}
 	if got, err := s.Timeliness(ctx, t0.Add(100*time.Hour), t0.Add(200*time.Hour)); err != nil || len(got) != 0 {
 		t.Errorf("empty period: %+v, %v", got, err)
+	}
+	// A report of the running week judges at now: a deadline still ahead
+	// is not overdue yet, whatever the period's end.
+	mid, err := openStoreAt(t, dsn, t0.Add(24*time.Hour)).Timeliness(ctx, t0, t0.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mid) == 0 || mid[0].Overdue != 0 || len(mid[0].OverdueCases) != 0 || mid[0].OnTime != 1 {
+		t.Errorf("judged mid-period: %+v; want nothing overdue yet and the case answered in time on time", mid)
 	}
 }
 

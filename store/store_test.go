@@ -88,7 +88,13 @@ var t0 = time.Date(2024, 3, 12, 9, 30, 0, 0, time.UTC)
 // openStore opens dsn with a fixed clock and closes it when the test ends.
 func openStore(t *testing.T, dsn string) *store.Store {
 	t.Helper()
-	clock := &fixedClock{now: t0}
+	return openStoreAt(t, dsn, t0)
+}
+
+// openStoreAt opens a store whose clock stands still at now.
+func openStoreAt(t *testing.T, dsn string, now time.Time) *store.Store {
+	t.Helper()
+	clock := &fixedClock{now: now}
 	s, err := store.Open(context.Background(), store.Options{DSN: dsn, Now: clock.Now, MaxOpenConns: 8})
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)
