@@ -96,6 +96,9 @@ func (b *Builder) buildStories(ctx context.Context, d *Data, q model.StatsQuery,
 			if len(stories) > 0 {
 				a.Stories = stories[:min(len(stories), b.o.TopStories)]
 			}
+			for i := range a.Stories {
+				a.Stories[i].Links = otherArticles(a.Stories[i])
+			}
 			return nil
 		})
 	}
@@ -151,4 +154,16 @@ func compareDesc[T int | int64 | float64](a, b T) int {
 		return 1
 	}
 	return 0
+}
+
+// otherArticles are the links of a story but its own headline article,
+// which the report already shows as the story's title.
+func otherArticles(s model.StorySummary) []model.Link {
+	var out []model.Link
+	for _, l := range s.Links {
+		if l.URL != s.URL {
+			out = append(out, l)
+		}
+	}
+	return out
 }
