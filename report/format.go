@@ -46,22 +46,12 @@ func rate(x *float64) string {
 
 // changeText writes a week-over-week change: 上升8.2%, 下降3.1%, 持平, or
 // 新增 when last week had none.
-func changeText(c *float64, now int64) string {
-	switch {
-	case c == nil && now == 0:
-		return "—"
-	case c == nil:
-		return "新增"
-	case math.Abs(*c) < 0.0005:
-		return "持平"
-	case *c > 0:
-		return "上升" + percent(*c)
-	}
-	return "下降" + percent(-*c)
-}
+func changeText(c *float64, now int64) string { return signedChange(c, now, "上升", "下降") }
 
 // changeArrow is the short form for tables: ↑8.2%, ↓3.1%.
-func changeArrow(c *float64, now int64) string {
+func changeArrow(c *float64, now int64) string { return signedChange(c, now, "↑", "↓") }
+
+func signedChange(c *float64, now int64, up, down string) string {
 	switch {
 	case c == nil && now == 0:
 		return "—"
@@ -70,9 +60,9 @@ func changeArrow(c *float64, now int64) string {
 	case math.Abs(*c) < 0.0005:
 		return "持平"
 	case *c > 0:
-		return "↑" + percent(*c)
+		return up + percent(*c)
 	}
-	return "↓" + percent(-*c)
+	return down + percent(-*c)
 }
 
 // dateCN writes 2026年11月23日.

@@ -21,7 +21,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -74,12 +73,9 @@ func New(name string, spec config.DingTalkSpec, o Options) (*Notifier, error) {
 	if err != nil {
 		return nil, fail(err)
 	}
-	token, err := config.ReadSecret(spec.AccessToken, spec.AccessTokenFile)
-	if err == nil && token == "" {
-		err = errors.New("missing")
-	}
+	token, err := robot.Credential(spec.AccessToken, spec.AccessTokenFile, "access_token")
 	if err != nil {
-		return nil, fail(fmt.Errorf("access_token: %w", err))
+		return nil, fail(err)
 	}
 	secret, err := config.ReadSecret(spec.Secret, spec.SecretFile)
 	if err != nil {

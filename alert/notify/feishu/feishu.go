@@ -18,7 +18,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -67,12 +66,9 @@ func New(name string, spec config.FeishuSpec, o Options) (*Notifier, error) {
 	if err != nil {
 		return nil, fail(err)
 	}
-	token, err := config.ReadSecret(spec.Token, spec.TokenFile)
-	if err == nil && token == "" {
-		err = errors.New("missing")
-	}
+	token, err := robot.Credential(spec.Token, spec.TokenFile, "token")
 	if err != nil {
-		return nil, fail(fmt.Errorf("token: %w", err))
+		return nil, fail(err)
 	}
 	secret, err := config.ReadSecret(spec.Secret, spec.SecretFile)
 	if err != nil {

@@ -16,7 +16,6 @@ package wecom
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -61,9 +60,9 @@ func New(name string, spec config.WeComSpec, o Options) (*Notifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wecom: new receiver %s: %w", name, err)
 	}
-	key, err := config.ReadSecret(spec.Key, spec.KeyFile)
-	if err != nil || key == "" {
-		return nil, fmt.Errorf("wecom: new receiver %s: key: %w", name, orMissing(err))
+	key, err := robot.Credential(spec.Key, spec.KeyFile, "key")
+	if err != nil {
+		return nil, fmt.Errorf("wecom: new receiver %s: %w", name, err)
 	}
 	n := &Notifier{
 		target:   base + SendPath + "?key=" + url.QueryEscape(key),
@@ -78,13 +77,6 @@ func New(name string, spec config.WeComSpec, o Options) (*Notifier, error) {
 		n.loc = message.Beijing()
 	}
 	return n, nil
-}
-
-func orMissing(err error) error {
-	if err == nil {
-		return errors.New("missing")
-	}
-	return err
 }
 
 // Destination identifies the robot for sharing a rate limiter.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/yuqing/yuqing/alert"
+	"github.com/yuqing/yuqing/config"
 )
 
 // Options are the shared dependencies of the chat receivers.
@@ -285,4 +286,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// Credential reads a robot's key or token from the spec or its file; key
+// names it in the error. Unlike a signing secret it may not be empty.
+func Credential(inline config.Secret, file, key string) (string, error) {
+	v, err := config.ReadSecret(inline, file)
+	if err == nil && v == "" {
+		err = errors.New("missing")
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", key, err)
+	}
+	return v, nil
 }
